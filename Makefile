@@ -1,0 +1,70 @@
+# Two commands on a fresh machine: `make run` serves the site, `make test` runs the suite.
+# Both build the same environment: a virtualenv from requirements.lock (exact pins with
+# hashes) and Bootstrap's CSS from package-lock.json.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/pilaro
+RUN_ADDR ?= 127.0.0.1:8000
+
+.PHONY: help install run serve test lint format lock collectstatic
+
+help:
+	@echo "make run     - development server at http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set)"
+	@echo "make test    - lint and the whole test suite, on PostgreSQL"
+	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
+	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for Bootstrap's CSS: apt-get install -y npm"; exit 1; }
+	npm ci --ignore-scripts --omit=peer --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.package-lock.json
+
+collectstatic: install
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(MANAGE) migrate --noinput --verbosity 0
+	@echo "Serving the site at http://$(RUN_ADDR)/ (admin at http://$(RUN_ADDR)/$${DJANGO_ADMIN_PATH:-intern/})"
+	$(MANAGE) runserver $(RUN_ADDR)
+
+serve: export DJANGO_DEBUG := 0
+serve: collectstatic
+	$(MANAGE) migrate --noinput --verbosity 0
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+test: export DJANGO_SETTINGS_MODULE := tests.settings
+test: lint
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(BIN)/pytest
+
+lock:
+	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet uv
+	.lock-venv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
+	rm -rf .lock-venv
+	npm install --package-lock-only --ignore-scripts --omit=peer

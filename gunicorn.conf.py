@@ -1,0 +1,29 @@
+"""gunicorn configuration, read from the environment (see .env.example).
+
+`make serve` runs: gunicorn -c gunicorn.conf.py
+"""
+
+import multiprocessing
+import os
+
+from pilaro_site.env import env_int, env_str
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilaro_site.settings")
+
+wsgi_app = "pilaro_site.wsgi:application"
+bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
+workers = env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1, minimum=1)
+threads = env_int("GUNICORN_THREADS", 1, minimum=1)
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+graceful_timeout = 30
+keepalive = 5
+# Load Django once in the master: a configuration error stops the start with one line, and
+# workers share the imported code. Database connections are opened per worker, after fork.
+preload_app = True
+worker_tmp_dir = "/dev/shm"  # noqa: S108 - gunicorn heartbeat files, in memory
+
+errorlog = "-"
+accesslog = "-" if env_str("GUNICORN_ACCESS_LOG", "1") not in {"0", "false", "off"} else None
+# No client address (personal data) and no query string (an admin search can carry an
+# e-mail address): method, path, status, bytes and time only.
+access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"

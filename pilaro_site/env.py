@@ -1,0 +1,76 @@
+"""Typed readers for environment variables.
+
+Each reader fails loudly with ImproperlyConfigured on a value it cannot read, so a
+typo in a deployment ("ture", "10s") stops the start instead of silently becoming a
+default. URL-shaped values (database, cache, e-mail) are parsed by django-environ.
+"""
+
+from __future__ import annotations
+
+import os
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}."
+    )
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    return value
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _parse_url(name: str, parser, raw: str) -> dict:
+    try:
+        return parser(raw)
+    except (ValueError, KeyError, ImproperlyConfigured) as exc:
+        raise ImproperlyConfigured(f"{name} is not a URL this site understands: {exc}") from None
+
+
+def env_database(name: str, raw: str) -> dict:
+    config = _parse_url(name, environ.Env.db_url_config, raw)
+    if not config.get("ENGINE"):
+        raise ImproperlyConfigured(f"{name} has an unknown database scheme.")
+    return config
+
+
+def env_cache(name: str, raw: str) -> dict:
+    return _parse_url(name, environ.Env.cache_url_config, raw)
+
+
+def env_email(name: str, raw: str) -> dict:
+    return _parse_url(name, environ.Env.email_url_config, raw)

@@ -1,0 +1,253 @@
+"""Settings for the Pilaro AS website: one module, driven by environment variables.
+
+Every variable is listed with its default in `.env.example` and described in README.md.
+Production is "DJANGO_DEBUG off": then a secret key, a database URL and allowed hosts are
+required, and the security settings are on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from pilaro_site.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_email,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Production (DJANGO_DEBUG off) refuses to start "
+            "without it; generate one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'"
+        )
+    # Development only: a fresh key per process, never a key written in the repository.
+    from django.core.management.utils import get_random_secret_key
+
+    SECRET_KEY = get_random_secret_key()
+
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS is not set. In production list the site's host names, "
+        "comma-separated (for example: pilaro.no,www.pilaro.no)."
+    )
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Staff pages live under this path; not /admin/, where every scanner knocks first.
+ADMIN_PATH = env_str("DJANGO_ADMIN_PATH", "intern/").strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_PATH must not be empty.")
+
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "privacy",
+    "contacts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pilaro_site.urls"
+WSGI_APPLICATION = "pilaro_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pilaro_site.context_processors.company",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# PostgreSQL in production and tests. Only a development run (DJANGO_DEBUG on) may fall
+# back to an SQLite file, and it says so on stderr.
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    _default_db = env_database("DATABASE_URL", _database_url)
+elif DEBUG:
+    _sqlite_path = BASE_DIR / "db.sqlite3"
+    _default_db = {"ENGINE": "django.db.backends.sqlite3", "NAME": _sqlite_path}
+    if not os.environ.get("PILARO_SQLITE_NOTICE_SHOWN"):
+        # The marker is inherited by runserver's reloader child, so one start says it once.
+        os.environ["PILARO_SQLITE_NOTICE_SHOWN"] = "1"
+        print(
+            f"WARNING DATABASE_URL is not set: using the SQLite file {_sqlite_path.name} "
+            "(development only; production and tests use PostgreSQL).",
+            file=sys.stderr,
+        )
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Production needs PostgreSQL, for example "
+        "postgres://USER:PASSWORD@HOST:5432/NAME"
+    )
+if _default_db["ENGINE"].endswith("postgresql"):
+    # Persistent connections, checked before reuse so a restarted database is survived.
+    _default_db.setdefault("CONN_MAX_AGE", env_int("DJANGO_CONN_MAX_AGE", 60, minimum=0))
+    _default_db["CONN_HEALTH_CHECKS"] = True
+    _default_db.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5, minimum=1)
+    )
+DATABASES = {"default": _default_db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------------
+# Local memory by default; a redis:// URL shares the cache (and so rate limits) between
+# several app servers.
+_cache_url = env_str("CACHE_URL")
+CACHES = {
+    "default": env_cache("CACHE_URL", _cache_url)
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pilaro"}
+}
+
+# --- Authentication -------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Language and time ----------------------------------------------------------------
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", "Norsk bokmål")]
+TIME_ZONE = "Europe/Oslo"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------
+# Our own files live in static/; Bootstrap's CSS comes from the npm package installed by
+# `npm ci` (package-lock.json). WhiteNoise serves compressed, hashed, far-future files.
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist" / "css"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60 * 60  # unhashed names; hashed ones are immutable
+
+# --- E-mail ---------------------------------------------------------------------------
+# EMAIL_URL examples: smtp+tls://user:password@smtp.example.no:587, consolemail://
+_email_url = env_str("EMAIL_URL", "consolemail://" if DEBUG else "smtp://localhost:25")
+_email = env_email("EMAIL_URL", _email_url)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "nettsted@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10, minimum=1)
+# Error reports by e-mail would carry request data (form contents): never send them.
+ADMINS: list[tuple[str, str]] = []
+MANAGERS: list[tuple[str, str]] = []
+
+# --- Security -------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    # Only behind a proxy that sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Forms ----------------------------------------------------------------------------
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Company facts --------------------------------------------------------------------
+# The one place for facts about the company. Nothing here is invented: every value but the
+# name stays empty until Pilaro AS supplies it, and templates show only what is set.
+COMPANY = {
+    "name": env_str("PILARO_COMPANY_NAME", "Pilaro AS"),
+    "email": env_str("PILARO_COMPANY_EMAIL"),
+    "phone": env_str("PILARO_COMPANY_PHONE"),
+    "address": env_str("PILARO_COMPANY_ADDRESS"),
+    "org_number": env_str("PILARO_COMPANY_ORG_NUMBER"),
+}
+
+# --- Logging --------------------------------------------------------------------------
+# Everything to stdout, one line per event. Request logging names status and path only;
+# no handler prints request bodies, and error e-mails to admins are off (ADMINS is empty).
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL is not a logging level: {LOG_LEVEL!r}.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # SQL logging would print the values of every INSERT: never below WARNING.
+        "django.db.backends": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+    },
+}

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from pilaro_site import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("personvern/", include("privacy.urls")),
+    path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+handler500 = "pilaro_site.views.server_error"

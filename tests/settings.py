@@ -1,0 +1,16 @@
+"""Settings for the test suite: the site's own settings, with test-only defaults.
+
+Tests always run on PostgreSQL: DATABASE_URL if set, else the local cluster.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pilaro")
+os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-test-suite-only-never-deployed")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from pilaro_site.settings import *  # noqa: F403
+
+# Django's test client speaks plain HTTP; the redirect itself is covered by check --deploy.
+SECURE_SSL_REDIRECT = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "pilaro_site.settings",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k3y-for-a-production-like-check-" + "x9Qz" * 10,
+    "DJANGO_ALLOWED_HOSTS": "pilaro.example",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/pilaro",
+}
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    """The process environment without any of the site's own variables, plus overrides."""
+    prefixes = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "EMAIL_URL", "PILARO_", "GUNICORN_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture
+def run_python():
+    """Run Python code or a manage.py command in a fresh process with a chosen environment."""
+
+    def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run

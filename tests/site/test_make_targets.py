@@ -1,0 +1,121 @@
+"""The two set-up commands and `make serve`, run as a person would run them."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from django.conf import settings
+
+from tests.site.conftest import PRODUCTION_ENV, ROOT, clean_env
+
+pytestmark = pytest.mark.django_db
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url_of_the_test_run() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def get(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            pytest.fail(f"the server exited with {process.returncode}:\n{output[-3000:]}")
+        try:
+            get(url)
+            return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"nothing answered at {url} within {seconds} s")
+
+
+def start(target: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["make", "--no-print-directory", target],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_make_run_serves_the_home_page():
+    addr = f"127.0.0.1:{free_port()}"
+    env = clean_env(RUN_ADDR=addr, DATABASE_URL=database_url_of_the_test_run())
+    process = start("run", env)
+    try:
+        wait_until_up(f"http://{addr}/healthz/", process)
+        status, _, body = get(f"http://{addr}/")
+    finally:
+        stop(process)
+
+    assert status == 200
+    assert "Ønsker du at vi skal ta kontakt med deg?" in body.decode()
+
+
+def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_files():
+    addr = f"127.0.0.1:{free_port()}"
+    env = clean_env(
+        **{
+            **PRODUCTION_ENV,
+            "DATABASE_URL": database_url_of_the_test_run(),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            # Plain HTTP on loopback; production keeps the redirect to HTTPS on.
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "GUNICORN_BIND": addr,
+            "GUNICORN_WORKERS": "1",
+        }
+    )
+    process = start("serve", env)
+    try:
+        wait_until_up(f"http://{addr}/healthz/", process)
+        status, headers, body = get(f"http://{addr}/")
+        stylesheets = re.findall(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body.decode())
+        css_status, css_headers, _ = (
+            get(f"http://{addr}{stylesheets[0]}") if stylesheets else (0, {}, b"")
+        )
+        missing_status, _, missing_body = get(f"http://{addr}/finnes-ikke/")
+    finally:
+        stop(process)
+
+    assert status == 200
+    assert "gunicorn" in headers.get("Server", "")
+    assert stylesheets, "the page should link a hashed stylesheet"
+    assert css_status == 200
+    assert "immutable" in css_headers["Cache-Control"]
+    # Production settings: the Norwegian 404 page, not Django's debug page.
+    assert missing_status == 404
+    assert "Siden finnes ikke" in missing_body.decode()
