@@ -214,6 +214,10 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Privacy notice -------------------------------------------------------------------
+# One Markdown file per version; see privacy/registry.py for the format.
+PRIVACY_NOTICE_DIR = BASE_DIR / "privacy" / "notices"
+
 # --- Company facts --------------------------------------------------------------------
 # The one place for facts about the company. Nothing here is invented: every value but the
 # name stays empty until Pilaro AS supplies it, and templates show only what is set.

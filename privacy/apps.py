@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = "Personvern"
+
+    def ready(self) -> None:
+        from privacy import checks  # noqa: F401 - registers the system checks

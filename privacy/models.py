@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class NoticeVersion(models.Model):
+    """A published version of the privacy notice, as first seen by `sync_notices`.
+
+    Consent records point here, so a version is never deleted while they do, and its
+    SHA-256 proves which text the visitor was shown.
+    """
+
+    version = models.CharField("versjon", max_length=20, unique=True)
+    effective_date = models.DateField("gjelder fra")
+    sha256 = models.CharField("SHA-256 av teksten", max_length=64)
+    first_seen = models.DateTimeField("først registrert", default=timezone.now)
+
+    class Meta:
+        ordering = ["effective_date"]
+        verbose_name = "versjon av personvernerklæringen"
+        verbose_name_plural = "versjoner av personvernerklæringen"
+
+    def __str__(self) -> str:
+        return f"Versjon {self.version}"

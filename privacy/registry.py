@@ -1,0 +1,234 @@
+"""The notice registry: reads and validates the versioned Markdown files once per process.
+
+Each file in the notice directory is one version, named `<version>.md`, with YAML front
+matter (version, effective, status, summary, optionally retention) and a Markdown body.
+Which version is in force is decided per call from today's date in Europe/Oslo, so an
+upcoming version takes over at midnight with no deploy or restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+PUBLISHED = "published"
+DRAFT = "draft"
+STATUSES = (PUBLISHED, DRAFT)
+REQUIRED_KEYS = ("version", "effective", "status", "summary")
+OPTIONAL_KEYS = ("retention",)
+RETENTION_KEYS = ("enquiry_days_after_last_activity", "enquiry_max_days")
+VERSION_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Notice:
+    version: str
+    effective: dt.date
+    status: str
+    summary: str
+    body: str
+    path: Path
+    sha256: str  # of the whole file: a changed date or summary changes it too
+    retention: dict[str, int] | None = None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PUBLISHED
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path.name}: {self.message}"
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem(path, "the file is not UTF-8 text")]
+    if not text.startswith("---"):
+        return None, [Problem(path, "malformed front matter: the file must start with '---'")]
+    try:
+        post = frontmatter.loads(text)
+    except ValueError as exc:
+        # PyYAML raises ValueError while building a date such as 2026-13-40.
+        return None, [Problem(path, f"unparseable date in the front matter ({exc})")]
+    except yaml.YAMLError as exc:
+        first_line = str(exc).splitlines()[0]
+        return None, [Problem(path, f"malformed front matter: {first_line}")]
+
+    meta = post.metadata
+    problems = [Problem(path, f"front matter lacks '{key}'") for key in REQUIRED_KEYS if key not in meta]
+    unknown = sorted(set(meta) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
+    problems += [Problem(path, f"unknown front matter key '{key}'") for key in unknown]
+    if problems:
+        return None, problems
+
+    version, effective, status, summary = (meta[key] for key in REQUIRED_KEYS)
+    if not isinstance(version, str) or not VERSION_RE.match(version):
+        problems.append(Problem(path, f"version must be a quoted string like \"1.2\", not {version!r}"))
+    elif path.name != f"{version}.md":
+        problems.append(Problem(path, f"the file for version {version} must be named {version}.md"))
+    if isinstance(effective, dt.datetime) or not isinstance(effective, dt.date):
+        problems.append(Problem(path, f"unparseable date: effective must be YYYY-MM-DD, not {effective!r}"))
+    if status not in STATUSES:
+        problems.append(Problem(path, f"status must be 'published' or 'draft', not {status!r}"))
+    if not isinstance(summary, str) or not summary.strip():
+        problems.append(Problem(path, "summary must be a non-empty line of text"))
+    retention = meta.get("retention")
+    if retention is not None and not (
+        isinstance(retention, dict)
+        and set(retention) <= set(RETENTION_KEYS)
+        and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in retention.values())
+    ):
+        problems.append(
+            Problem(path, f"retention must map {', '.join(RETENTION_KEYS)} to whole numbers of days")
+        )
+    if not post.content.strip():
+        problems.append(Problem(path, "the notice has no text"))
+    if problems:
+        return None, problems
+
+    notice = Notice(
+        version=version,
+        effective=effective,
+        status=status,
+        summary=summary.strip(),
+        body=post.content.strip() + "\n",
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        retention=retention,
+    )
+    return notice, []
+
+
+def _cross_problems(notices: Iterable[Notice]) -> list[Problem]:
+    problems: list[Problem] = []
+    by_version: dict[str, Notice] = {}
+    by_date: dict[dt.date, Notice] = {}
+    for notice in sorted(notices, key=lambda n: n.path.name):
+        if other := by_version.get(notice.version):
+            problems.append(
+                Problem(notice.path, f"duplicate version {notice.version} (also in {other.path.name})")
+            )
+        by_version.setdefault(notice.version, notice)
+        if other := by_date.get(notice.effective):
+            problems.append(
+                Problem(
+                    notice.path,
+                    f"effective the same day ({notice.effective}) as version {other.version} "
+                    f"in {other.path.name}",
+                )
+            )
+        by_date.setdefault(notice.effective, notice)
+    published = sorted((n for n in notices if n.is_published), key=lambda n: n.sort_key)
+    for earlier, later in zip(published, published[1:], strict=False):
+        if later.effective <= earlier.effective:
+            problems.append(
+                Problem(
+                    later.path,
+                    f"version {later.version} takes effect on {later.effective}, not after "
+                    f"version {earlier.version} ({earlier.effective})",
+                )
+            )
+    return problems
+
+
+def load(directory: Path) -> tuple[list[Notice], list[Problem]]:
+    """Every valid notice in `directory`, and every problem found (file and message)."""
+    if not directory.is_dir():
+        return [], [Problem(directory, "the notice directory does not exist")]
+    notices: list[Notice] = []
+    problems: list[Problem] = []
+    for path in sorted(directory.glob("*.md")):
+        notice, found = _parse(path)
+        problems += found
+        if notice is not None:
+            notices.append(notice)
+    problems += _cross_problems(notices)
+    return notices, problems
+
+
+@dataclass(frozen=True)
+class Registry:
+    notices: tuple[Notice, ...]
+    _by_version: dict[str, Notice] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_version", {n.version: n for n in self.notices})
+
+    @property
+    def published(self) -> list[Notice]:
+        """Published versions, oldest first."""
+        return sorted((n for n in self.notices if n.is_published), key=lambda n: n.effective)
+
+    @property
+    def drafts(self) -> list[Notice]:
+        return sorted((n for n in self.notices if not n.is_published), key=lambda n: n.sort_key)
+
+    def get(self, version: str) -> Notice | None:
+        return self._by_version.get(version)
+
+    def in_force(self, today: dt.date | None = None) -> Notice | None:
+        """The published version whose effective date is the latest on or before today."""
+        today = today or timezone.localdate()
+        current = None
+        for notice in self.published:
+            if notice.effective <= today:
+                current = notice
+        return current
+
+    def upcoming(self, today: dt.date | None = None) -> list[Notice]:
+        today = today or timezone.localdate()
+        return [n for n in self.published if n.effective > today]
+
+    def predecessor(self, notice: Notice) -> Notice | None:
+        """The published version before this one; for a draft, the latest published one."""
+        if notice.is_published:
+            earlier = [n for n in self.published if n.effective < notice.effective]
+        else:
+            earlier = self.published
+        return earlier[-1] if earlier else None
+
+
+def notice_directory() -> Path:
+    return Path(settings.PRIVACY_NOTICE_DIR)
+
+
+@functools.lru_cache(maxsize=8)
+def _registry_for(directory: Path) -> Registry:
+    notices, problems = load(directory)
+    if problems:
+        raise ImproperlyConfigured(
+            "Invalid privacy notice files: " + "; ".join(str(p) for p in problems)
+        )
+    return Registry(tuple(notices))
+
+
+def get_registry() -> Registry:
+    """The registry for the configured directory, read once per process."""
+    return _registry_for(notice_directory())

@@ -1,0 +1,190 @@
+"""Markdown to HTML (with a table of contents), and the word-level diff between versions.
+
+Both are pure functions of the notice text, cached per process by the text's SHA-256, so a
+version is rendered once however many requests read it. Raw HTML in the source is escaped
+(markdown-it's "html" option is off), and unsafe link schemes are refused by markdown-it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+
+from privacy.registry import Notice
+
+_TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u"})
+
+
+def slugify(text: str) -> str:
+    """A stable, ASCII heading id: "Hvor lenge vi lagrer data" -> "hvor-lenge-vi-lagrer-data"."""
+    ascii_text = text.lower().translate(_TRANSLITERATE)
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "seksjon"
+
+
+_md = (
+    MarkdownIt("commonmark", {"html": False, "typographer": False})
+    .enable("table")
+    .use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+)
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedNotice:
+    html: SafeString
+    toc: tuple[TocEntry, ...]
+
+    @property
+    def toc_tree(self) -> list[tuple[TocEntry, list[TocEntry]]]:
+        """Sections (h2) with their sub-sections (h3), for a nested table of contents."""
+        tree: list[tuple[TocEntry, list[TocEntry]]] = []
+        for entry in self.toc:
+            if entry.level == 3 and tree:
+                tree[-1][1].append(entry)
+            else:
+                tree.append((entry, []))
+        return tree
+
+
+def _accessible_tables(tokens: list[Token]) -> None:
+    """Header cells get scope="col"; the first cell of each body row is its row header."""
+    in_body = False
+    first_cell_of_row = False
+    for token in tokens:
+        if token.type == "table_open":
+            token.attrSet("class", "table notice-table")
+        elif token.type == "th_open":
+            token.attrSet("scope", "col")
+        elif token.type == "tbody_open":
+            in_body = True
+        elif token.type == "tbody_close":
+            in_body = False
+        elif token.type == "tr_open" and in_body:
+            first_cell_of_row = True
+        elif token.type == "td_open" and first_cell_of_row:
+            token.tag = "th"
+            token.attrSet("scope", "row")
+        elif token.type == "td_close" and first_cell_of_row:
+            token.tag = "th"
+            first_cell_of_row = False
+
+
+def _convert(text: str) -> RenderedNotice:
+    env: dict = {}
+    tokens = _md.parse(text, env)
+    _accessible_tables(tokens)
+    toc = tuple(
+        TocEntry(level=int(token.tag[1]), id=token.attrGet("id") or "", text=tokens[i + 1].content)
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open" and token.tag in ("h2", "h3")
+    )
+    html = _md.renderer.render(tokens, _md.options, env)
+    return RenderedNotice(html=mark_safe(html), toc=toc)  # noqa: S308 - html is off: all escaped
+
+
+def render_notice(notice: Notice) -> RenderedNotice:
+    rendered = _rendered.get(notice.sha256)
+    if rendered is None:
+        rendered = _rendered[notice.sha256] = _convert(notice.body)
+    return rendered
+
+
+# --- What changed -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    kind: str  # "changed", "added" or "removed"
+    html: SafeString
+
+
+# Keyed by the file's SHA-256: a version's text never changes under the same hash, and the
+# handful of versions makes an unbounded dict the simplest correct cache.
+_rendered: dict[str, RenderedNotice] = {}
+_diffs: dict[tuple[str, str], tuple[Change, ...]] = {}
+
+
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def _plain_blocks(text: str) -> list[tuple[bool, str]]:
+    """Lines of the source as (is_heading, plain text): Markdown syntax out, words in."""
+    blocks = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or _TABLE_RULE.match(line):
+            continue
+        if line.startswith("#"):
+            blocks.append((True, line.lstrip("#").strip()))
+        elif line.startswith("|"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            blocks.append((False, " · ".join(cells)))
+        else:
+            blocks.append((False, line))
+    return blocks
+
+
+def _mark(tag: str, label: str, text: str) -> str:
+    return f'<{tag}><span class="visually-hidden">{label}: </span>{escape(text)}</{tag}>'
+
+
+def _word_diff(old: str, new: str) -> str:
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(_mark("del", "Fjernet", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(_mark("ins", "Lagt til", "".join(b[j1:j2])))
+    return "".join(out)
+
+
+def _diff(old_text: str, new_text: str) -> tuple[Change, ...]:
+    old, new = _plain_blocks(old_text), _plain_blocks(new_text)
+    changes: list[Change] = []
+    section_of_new = []
+    section = "Innledning"
+    for is_heading, text in new:
+        section = text if is_heading else section
+        section_of_new.append(section)
+    old_texts, new_texts = [t for _, t in old], [t for _, t in new]
+    matcher = difflib.SequenceMatcher(None, old_texts, new_texts, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        where = section_of_new[min(j1, len(section_of_new) - 1)] if section_of_new else ""
+        pairs = list(zip(old_texts[i1:i2], new_texts[j1:j2], strict=False))
+        for old_line, new_line in pairs:
+            changes.append(Change(where, "changed", mark_safe(_word_diff(old_line, new_line))))  # noqa: S308
+        for old_line in old_texts[i1 + len(pairs) : i2]:
+            changes.append(Change(where, "removed", mark_safe(_mark("del", "Fjernet", old_line))))  # noqa: S308
+        for new_line in new_texts[j1 + len(pairs) : j2]:
+            changes.append(Change(where, "added", mark_safe(_mark("ins", "Lagt til", new_line))))  # noqa: S308
+    return tuple(changes)
+
+
+def diff_notices(old: Notice, new: Notice) -> tuple[Change, ...]:
+    """The passages that differ, each with its section and words marked <del>/<ins>."""
+    key = (old.sha256, new.sha256)
+    changes = _diffs.get(key)
+    if changes is None:
+        changes = _diffs[key] = _diff(old.body, new.body)
+    return changes
