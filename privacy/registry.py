@@ -82,7 +82,9 @@ def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
         return None, [Problem(path, f"malformed front matter: {first_line}")]
 
     meta = post.metadata
-    problems = [Problem(path, f"front matter lacks '{key}'") for key in REQUIRED_KEYS if key not in meta]
+    problems = [
+        Problem(path, f"front matter lacks '{key}'") for key in REQUIRED_KEYS if key not in meta
+    ]
     unknown = sorted(set(meta) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     problems += [Problem(path, f"unknown front matter key '{key}'") for key in unknown]
     if problems:
@@ -90,11 +92,13 @@ def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
 
     version, effective, status, summary = (meta[key] for key in REQUIRED_KEYS)
     if not isinstance(version, str) or not VERSION_RE.match(version):
-        problems.append(Problem(path, f"version must be a quoted string like \"1.2\", not {version!r}"))
-    elif path.name != f"{version}.md":
-        problems.append(Problem(path, f"the file for version {version} must be named {version}.md"))
+        problems.append(
+            Problem(path, f'version must be a quoted string like "1.2", not {version!r}')
+        )
     if isinstance(effective, dt.datetime) or not isinstance(effective, dt.date):
-        problems.append(Problem(path, f"unparseable date: effective must be YYYY-MM-DD, not {effective!r}"))
+        problems.append(
+            Problem(path, f"unparseable date: effective must be YYYY-MM-DD, not {effective!r}")
+        )
     if status not in STATUSES:
         problems.append(Problem(path, f"status must be 'published' or 'draft', not {status!r}"))
     if not isinstance(summary, str) or not summary.strip():
@@ -103,10 +107,14 @@ def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
     if retention is not None and not (
         isinstance(retention, dict)
         and set(retention) <= set(RETENTION_KEYS)
-        and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in retention.values())
+        and all(
+            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in retention.values()
+        )
     ):
         problems.append(
-            Problem(path, f"retention must map {', '.join(RETENTION_KEYS)} to whole numbers of days")
+            Problem(
+                path, f"retention must map {', '.join(RETENTION_KEYS)} to whole numbers of days"
+            )
         )
     if not post.content.strip():
         problems.append(Problem(path, "the notice has no text"))
@@ -123,6 +131,11 @@ def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
         sha256=hashlib.sha256(raw).hexdigest(),
         retention=retention,
     )
+    if path.name != f"{version}.md":
+        # Still a notice, so that a duplicate version is reported as such too.
+        return notice, [
+            Problem(path, f"the file for version {version} must be named {version}.md")
+        ]
     return notice, []
 
 
@@ -133,7 +146,9 @@ def _cross_problems(notices: Iterable[Notice]) -> list[Problem]:
     for notice in sorted(notices, key=lambda n: n.path.name):
         if other := by_version.get(notice.version):
             problems.append(
-                Problem(notice.path, f"duplicate version {notice.version} (also in {other.path.name})")
+                Problem(
+                    notice.path, f"duplicate version {notice.version} (also in {other.path.name})"
+                )
             )
         by_version.setdefault(notice.version, notice)
         if other := by_date.get(notice.effective):

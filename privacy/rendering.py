@@ -157,27 +157,34 @@ def _word_diff(old: str, new: str) -> str:
     return "".join(out)
 
 
+def _sections(blocks: list[tuple[bool, str]]) -> list[str]:
+    """For each block, the heading of the section it stands in."""
+    sections, current = [], "Innledning"
+    for is_heading, text in blocks:
+        current = text if is_heading else current
+        sections.append(current)
+    return sections
+
+
 def _diff(old_text: str, new_text: str) -> tuple[Change, ...]:
     old, new = _plain_blocks(old_text), _plain_blocks(new_text)
-    changes: list[Change] = []
-    section_of_new = []
-    section = "Innledning"
-    for is_heading, text in new:
-        section = text if is_heading else section
-        section_of_new.append(section)
+    old_sections, new_sections = _sections(old), _sections(new)
     old_texts, new_texts = [t for _, t in old], [t for _, t in new]
+    changes: list[Change] = []
     matcher = difflib.SequenceMatcher(None, old_texts, new_texts, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        where = section_of_new[min(j1, len(section_of_new) - 1)] if section_of_new else ""
-        pairs = list(zip(old_texts[i1:i2], new_texts[j1:j2], strict=False))
-        for old_line, new_line in pairs:
-            changes.append(Change(where, "changed", mark_safe(_word_diff(old_line, new_line))))  # noqa: S308
-        for old_line in old_texts[i1 + len(pairs) : i2]:
-            changes.append(Change(where, "removed", mark_safe(_mark("del", "Fjernet", old_line))))  # noqa: S308
-        for new_line in new_texts[j1 + len(pairs) : j2]:
-            changes.append(Change(where, "added", mark_safe(_mark("ins", "Lagt til", new_line))))  # noqa: S308
+        paired = min(i2 - i1, j2 - j1)
+        for k in range(paired):
+            html = _word_diff(old_texts[i1 + k], new_texts[j1 + k])
+            changes.append(Change(new_sections[j1 + k], "changed", mark_safe(html)))  # noqa: S308
+        for i in range(i1 + paired, i2):
+            html = _mark("del", "Fjernet", old_texts[i])
+            changes.append(Change(old_sections[i], "removed", mark_safe(html)))  # noqa: S308
+        for j in range(j1 + paired, j2):
+            html = _mark("ins", "Lagt til", new_texts[j])
+            changes.append(Change(new_sections[j], "added", mark_safe(html)))  # noqa: S308
     return tuple(changes)
 
 

@@ -155,7 +155,10 @@ def version_detail(request: HttpRequest, version: str) -> HttpResponse:
         "predecessor": registry.predecessor(notice),
     }
     response = _serve(
-        request, key, min(notice.effective, today), _render(request, "privacy/notice.html", context)
+        request,
+        key,
+        min(notice.effective, today),
+        _render(request, "privacy/notice.html", context),
     )
     return _private_if_draft(response, notice)
 

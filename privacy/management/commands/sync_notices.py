@@ -37,7 +37,9 @@ class Command(BaseCommand):
         }
         with transaction.atomic():
             existing = dict(NoticeVersion.objects.values_list("version", "sha256"))
-            changed |= {n.version for n in published if existing.get(n.version, n.sha256) != n.sha256}
+            changed |= {
+                n.version for n in published if existing.get(n.version, n.sha256) != n.sha256
+            }
             if changed:
                 raise CommandError(
                     "Refused: published notice version(s) "
@@ -57,7 +59,9 @@ class Command(BaseCommand):
             stored = dict(NoticeVersion.objects.values_list("version", "sha256"))
             clash = sorted(n.version for n in published if stored[n.version] != n.sha256)
             if clash:
-                raise CommandError(f"Refused: version(s) {', '.join(clash)} recorded with another text.")
+                raise CommandError(
+                    f"Refused: version(s) {', '.join(clash)} recorded with another text."
+                )
 
         if record:
             manifest.add(directory, {n.path.name: n.sha256 for n in published})

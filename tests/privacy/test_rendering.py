@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+HOSTILE = """\
+Vanlig tekst.
+
+<script>alert("x")</script>
+
+<img src=x onerror=alert(1)>
+
+Inline <b onmouseover="alert(1)">fet</b> og [lenke](javascript:alert(1)).
+
+## Overskrift <script>alert(2)</script>
+"""
+
+
+@pytest.mark.django_db
+def test_raw_html_in_a_notice_comes_out_escaped(client, notice_dir):
+    notice_dir.write("1.0", "2026-01-01", body=HOSTILE)
+
+    html = client.get("/personvern/").content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+
+    assert "<script" not in main
+    assert "<img" not in main
+    assert "<b " not in main
+    assert 'href="javascript:' not in main
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in main
+    assert "&lt;img src=x onerror=alert(1)&gt;" in main
+
+
+def test_heading_ids_are_stable_ascii_slugs():
+    from privacy.rendering import slugify
+
+    assert slugify("Formålet med behandling av personopplysninger") == (
+        "formalet-med-behandling-av-personopplysninger"
+    )
+    assert slugify("Hvor lenge vi lagrer data") == "hvor-lenge-vi-lagrer-data"
+    assert slugify("Særlige kategorier – ØKONOMI") == "saerlige-kategorier-okonomi"
