@@ -41,12 +41,15 @@ collectstatic: install
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) sync_notices
 	@echo "Serving the site at http://$(RUN_ADDR)/ (admin at http://$(RUN_ADDR)/$${DJANGO_ADMIN_PATH:-intern/})"
 	$(MANAGE) runserver $(RUN_ADDR)
 
 serve: export DJANGO_DEBUG := 0
 serve: collectstatic
+	$(MANAGE) check --deploy --database default --fail-level ERROR
 	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) sync_notices
 	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: install

@@ -20,7 +20,7 @@ def _published_changes(notices: list[registry.Notice], recorded: dict[str, str])
                 Error(
                     f"Published notice version {notice.version} ({notice.path.name}) is not "
                     f"recorded in {manifest.FILENAME}.",
-                    hint="Record it once the text is final: python manage.py sync_notices --record",
+                    hint="Once the text is final: python manage.py sync_notices --record",
                     id="privacy.E002",
                 )
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -161,7 +162,7 @@ def _cross_problems(notices: Iterable[Notice]) -> list[Problem]:
             )
         by_date.setdefault(notice.effective, notice)
     published = sorted((n for n in notices if n.is_published), key=lambda n: n.sort_key)
-    for earlier, later in zip(published, published[1:], strict=False):
+    for earlier, later in itertools.pairwise(published):
         if later.effective <= earlier.effective:
             problems.append(
                 Problem(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from pathlib import Path
 
@@ -50,12 +51,12 @@ class NoticeDir:
                 summary: "{summary}"
                 """
             )
-        text = f"---\n{front_matter}---\n\n{body if body is not None else BODY.format(version=version)}"
+        if body is None:
+            body = BODY.format(version=version)
+        text = f"---\n{front_matter}---\n\n{body}"
         path = self.path / f"{version}.md"
         path.write_text(text)
         if record and status == "published":
-            import hashlib
-
             manifest.add(self.path, {path.name: hashlib.sha256(text.encode()).hexdigest()})
         return path
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,8 +17,6 @@ from django.conf import settings
 
 from tests.site.conftest import PRODUCTION_ENV, ROOT, clean_env
 
-pytestmark = pytest.mark.django_db
-
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -25,9 +24,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def database_url_of_the_test_run() -> str:
+@pytest.fixture
+def scratch_database_url():
+    """A database of its own, created for one test and dropped after it.
+
+    The servers started here migrate and write to their database outside any test
+    transaction, so they must not share the test database (or touch the developer's).
+    """
+    import psycopg
+
     db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    name = f"pilaro_scratch_{secrets.token_hex(4)}"
+    conninfo = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"]}
+    with psycopg.connect(**conninfo, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    finally:
+        with psycopg.connect(**conninfo, dbname="postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -72,9 +87,9 @@ def stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def test_make_run_serves_the_home_page():
+def test_make_run_serves_the_home_page(scratch_database_url):
     addr = f"127.0.0.1:{free_port()}"
-    env = clean_env(RUN_ADDR=addr, DATABASE_URL=database_url_of_the_test_run())
+    env = clean_env(RUN_ADDR=addr, DATABASE_URL=scratch_database_url)
     process = start("run", env)
     try:
         wait_until_up(f"http://{addr}/healthz/", process)
@@ -86,12 +101,14 @@ def test_make_run_serves_the_home_page():
     assert "Ønsker du at vi skal ta kontakt med deg?" in body.decode()
 
 
-def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_files():
+def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_files(
+    scratch_database_url,
+):
     addr = f"127.0.0.1:{free_port()}"
     env = clean_env(
         **{
             **PRODUCTION_ENV,
-            "DATABASE_URL": database_url_of_the_test_run(),
+            "DATABASE_URL": scratch_database_url,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             # Plain HTTP on loopback; production keeps the redirect to HTTPS on.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
