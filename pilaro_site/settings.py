@@ -218,6 +218,30 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # One Markdown file per version; see privacy/registry.py for the format.
 PRIVACY_NOTICE_DIR = BASE_DIR / "privacy" / "notices"
 
+# --- Callback form and enquiries ---------------------------------------------------------
+# Retention is declared here once; a notice version that promises other periods fails the
+# system check (contacts/checks.py).
+CONTACTS_RETENTION_DAYS = env_int("PILARO_RETENTION_DAYS", 365, minimum=1)
+CONTACTS_RETENTION_MAX_DAYS = env_int("PILARO_RETENTION_MAX_DAYS", 730, minimum=1)
+if CONTACTS_RETENTION_MAX_DAYS < CONTACTS_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        "PILARO_RETENTION_MAX_DAYS must not be below PILARO_RETENTION_DAYS."
+    )
+# Staff who get a notification (with no personal data) for each new enquiry.
+CONTACTS_NOTIFY_EMAILS = env_list("PILARO_NOTIFY_EMAILS")
+# Absolute address of the site, for the admin link in notifications (https://pilaro.no).
+SITE_URL = env_str("PILARO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# Spam and abuse: a form filled faster than this is a bot; a form older than the maximum
+# age is re-issued; POSTs per client address are limited (django-ratelimit, in the cache:
+# shared between app servers when CACHE_URL is Redis).
+CONTACTS_MIN_FILL_SECONDS = env_int("PILARO_MIN_FILL_SECONDS", 3, minimum=0)
+CONTACTS_FORM_MAX_AGE_SECONDS = env_int("PILARO_FORM_MAX_AGE_SECONDS", 60 * 60 * 24, minimum=60)
+CONTACTS_RATE_LIMIT = env_str("PILARO_RATE_LIMIT", "5/10m")
+# Proxies in front of the app that append to X-Forwarded-For; 0 means use the peer address.
+CONTACTS_TRUSTED_PROXIES = env_int("PILARO_TRUSTED_PROXIES", 0, minimum=0)
+# Attempts before a notification is left as failed for staff to see.
+CONTACTS_NOTIFY_MAX_ATTEMPTS = env_int("PILARO_NOTIFY_MAX_ATTEMPTS", 10, minimum=1)
+
 # --- Company facts --------------------------------------------------------------------
 # The one place for facts about the company. Nothing here is invented: every value but the
 # name stays empty until Pilaro AS supplies it, and templates show only what is set.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("personvern/", include("privacy.urls")),
+    path("kontakt/", include("contacts.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

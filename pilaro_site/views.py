@@ -12,12 +12,15 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from contacts.forms import EnquiryForm
+
 logger = logging.getLogger(__name__)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"section": "home"})
+    # The notice says the contact form is "nederst på siden": it is, here.
+    return render(request, "home.html", {"section": "home", "form": EnquiryForm()})
 
 
 @never_cache

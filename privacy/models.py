@@ -3,6 +3,24 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from privacy.registry import Notice
+
+
+class NoticeChangedError(Exception):
+    """A published version's text differs from the one recorded when it was published."""
+
+
+class NoticeVersionManager(models.Manager["NoticeVersion"]):
+    def for_notice(self, notice: Notice) -> NoticeVersion:
+        """The row of a published version, recorded now if `sync_notices` has not yet."""
+        row, _ = self.get_or_create(
+            version=notice.version,
+            defaults={"effective_date": notice.effective, "sha256": notice.sha256},
+        )
+        if row.sha256 != notice.sha256:
+            raise NoticeChangedError(f"Notice version {notice.version} changed since publication.")
+        return row
+
 
 class NoticeVersion(models.Model):
     """A published version of the privacy notice, as first seen by `sync_notices`.
@@ -15,6 +33,8 @@ class NoticeVersion(models.Model):
     effective_date = models.DateField("gjelder fra")
     sha256 = models.CharField("SHA-256 av teksten", max_length=64)
     first_seen = models.DateTimeField("først registrert", default=timezone.now)
+
+    objects = NoticeVersionManager()
 
     class Meta:
         ordering = ["effective_date"]

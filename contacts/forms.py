@@ -1,0 +1,253 @@
+"""The callback form: fields, consent labels, the signed form token and the spam traps."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+
+from privacy.registry import Notice, get_registry
+
+TOKEN_SALT = "contacts.enquiry-form"
+
+
+@dataclass(frozen=True)
+class FormToken:
+    """What the signed hidden field carries: the notice version shown, when, and a nonce."""
+
+    notice_version: str
+    issued_at: float
+    nonce: str
+
+    @classmethod
+    def issue(cls, notice: Notice) -> FormToken:
+        return cls(notice.version, time.time(), secrets.token_urlsafe(24))
+
+    def sign(self) -> str:
+        payload = {"v": self.notice_version, "t": self.issued_at, "n": self.nonce}
+        return signing.dumps(payload, salt=TOKEN_SALT, compress=False)
+
+    @classmethod
+    def unsign(cls, value: str) -> FormToken:
+        payload = signing.loads(
+            value, salt=TOKEN_SALT, max_age=settings.CONTACTS_FORM_MAX_AGE_SECONDS
+        )
+        return cls(str(payload["v"]), float(payload["t"]), str(payload["n"]))
+
+
+def consent_labels(notice: Notice) -> dict[str, tuple[str, str]]:
+    """Each consent's label as HTML for the page and as the plain text stored as evidence."""
+    company = settings.COMPANY["name"]
+    url = reverse("privacy:version", args=[notice.version])
+    enquiry_text = (
+        f"Jeg samtykker i at {company} lagrer opplysningene i skjemaet og bruker dem til å "
+        f"kontakte meg om henvendelsen, slik personvernerklæringen (versjon {notice.version}) "
+        "beskriver."
+    )
+    enquiry_html = format_html(
+        "Jeg samtykker i at {} lagrer opplysningene i skjemaet og bruker dem til å kontakte meg "
+        'om henvendelsen, slik <a href="{}">personvernerklæringen (versjon {})</a> beskriver.',
+        company,
+        url,
+        notice.version,
+    )
+    marketing_text = (
+        f"Ja, {company} kan også sende meg informasjon om produkter og tjenester på e-post. "
+        "Jeg kan trekke samtykket tilbake når som helst."
+    )
+    return {
+        "enquiry": (enquiry_html, enquiry_text),
+        "marketing": (marketing_text, marketing_text),
+    }
+
+
+def _no_control_characters(value: str, *, allow_newlines: bool = False) -> None:
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed for ch in value):
+        if not allow_newlines and ("\n" in value or "\r" in value):
+            raise ValidationError("Feltet kan ikke inneholde linjeskift.", code="newline")
+        raise ValidationError("Feltet inneholder tegn som ikke er tillatt.", code="control")
+
+
+class SingleLineField(forms.CharField):
+    """A one-line text: no newlines (header injection) and no control characters."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("strip", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        _no_control_characters(value)
+        return value
+
+
+class EnquiryForm(forms.Form):
+    name = SingleLineField(
+        label="Navn",
+        max_length=100,
+        error_messages={"required": "Skriv inn navnet ditt."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    company = SingleLineField(
+        label="Firma (valgfritt)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    email = forms.EmailField(
+        label="E-post",
+        max_length=254,
+        error_messages={
+            "required": "Skriv inn e-postadressen din.",
+            "invalid": "Skriv inn en gyldig e-postadresse, for eksempel navn@firma.no.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = SingleLineField(
+        label="Telefon",
+        max_length=30,
+        error_messages={"required": "Skriv inn telefonnummeret ditt."},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
+    )
+    message = forms.CharField(
+        label="Melding (valgfritt)",
+        max_length=2000,
+        required=False,
+        help_text="Fortell gjerne kort hva det gjelder. Høyst 2000 tegn.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent_enquiry = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": "Vi trenger samtykket ditt for å lagre opplysningene og kontakte deg."
+        },
+    )
+    consent_marketing = forms.BooleanField(required=False)
+    # The honeypot: hidden from people by CSS, labelled for screen readers, filled by bots.
+    website = forms.CharField(
+        label="Ikke fyll ut dette feltet",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, notice: Notice | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Unbound: a fresh token for the version in force. Bound: the version it names.
+        self.token_data: FormToken | None = None
+        self.token_problem: str | None = None
+        self.is_spam = False
+        if not self.is_bound:
+            notice = notice or get_registry().in_force()
+            self.initial["token"] = FormToken.issue(notice).sign()
+        else:
+            self._read_token()
+            notice = self._shown_notice() or get_registry().in_force()
+        self.notice = notice
+        self.labels = consent_labels(notice)
+        self.fields["consent_enquiry"].label = self.labels["enquiry"][0]
+        self.fields["consent_marketing"].label = self.labels["marketing"][0]
+        self.helper = self._helper()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
+            "name",
+            "company",
+            "email",
+            "phone",
+            "message",
+            Field("consent_enquiry"),
+            Field("consent_marketing"),
+            Div("website", css_class="form-trap"),
+            "token",
+        )
+        return helper
+
+    def _read_token(self) -> None:
+        raw = self.data.get("token", "")
+        try:
+            self.token_data = FormToken.unsign(raw)
+        except signing.SignatureExpired:
+            self.token_problem = "expired"
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            self.token_problem = "invalid"
+
+    def _shown_notice(self) -> Notice | None:
+        if self.token_data is None:
+            return None
+        notice = get_registry().get(self.token_data.notice_version)
+        return notice if notice is not None and notice.is_published else None
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(raw, "NO")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(
+                "Skriv inn et gyldig telefonnummer, for eksempel 912 34 567 eller +47 912 34 567.",
+                code="invalid",
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_message(self) -> str:
+        value = self.cleaned_data["message"]
+        _no_control_characters(value, allow_newlines=True)
+        return value
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.token_problem or self._shown_notice() is None:
+            problem = self.token_problem or "invalid"
+            self.token_problem = problem
+            raise ValidationError(
+                "Skjemaet var for gammelt, så vi har lastet det inn på nytt. "
+                "Se over og send igjen."
+                if problem == "expired"
+                else "Skjemaet kunne ikke leses. Se over opplysningene og send igjen.",
+                code=f"token_{problem}",
+            )
+        elapsed = time.time() - self.token_data.issued_at
+        if cleaned.get("website") or elapsed < settings.CONTACTS_MIN_FILL_SECONDS:
+            # A bot: the view shows the usual thank-you page and stores nothing.
+            self.is_spam = True
+        return cleaned
+
+    @property
+    def has_field_errors(self) -> bool:
+        return any(name in self.errors for name in self.fields)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Without JavaScript, autofocus is how focus reaches the first field to correct.
+        first_invalid = next((name for name in self.fields if name in self.errors), None)
+        if first_invalid:
+            self.fields[first_invalid].widget.attrs["autofocus"] = True
+
+    def reissue_token(self) -> None:
+        """After a token problem: a fresh token for the version in force, input kept."""
+        self.notice = get_registry().in_force()
+        self.labels = consent_labels(self.notice)
+        data = self.data.copy()
+        data["token"] = FormToken.issue(self.notice).sign()
+        self.data = data
+        self.fields["consent_enquiry"].label = self.labels["enquiry"][0]

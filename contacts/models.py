@@ -1,0 +1,229 @@
+"""Enquiries from the callback form, their consent evidence, notes and notifications.
+
+Data minimisation: an enquiry holds what the visitor typed, when it came, and what staff
+did with it. No IP address, no user agent. Erasing an enquiry deletes it with everything
+that hangs on it and leaves an ErasureRecord without personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from privacy.models import NoticeVersion
+
+
+def retention_date(received_at: dt.datetime, last_activity_at: dt.datetime) -> dt.datetime:
+    """Keep an enquiry a set time after its last activity, never past the hard maximum."""
+    after_activity = last_activity_at + dt.timedelta(days=settings.CONTACTS_RETENTION_DAYS)
+    hard_maximum = received_at + dt.timedelta(days=settings.CONTACTS_RETENTION_MAX_DAYS)
+    return min(after_activity, hard_maximum)
+
+
+class EnquiryStatus(models.TextChoices):
+    NEW = "ny", "Ny"
+    IN_PROGRESS = "under_behandling", "Under behandling"
+    ANSWERED = "besvart", "Besvart"
+    CLOSED = "lukket", "Lukket"
+    SPAM = "spam", "Spam"
+
+
+OPEN_STATUSES = (EnquiryStatus.NEW, EnquiryStatus.IN_PROGRESS)
+
+
+class EnquiryQuerySet(models.QuerySet["Enquiry"]):
+    def open(self) -> EnquiryQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def expired(self, now: dt.datetime) -> EnquiryQuerySet:
+        """Past their retention date and not under a legal hold."""
+        return self.filter(retain_until__lte=now, legal_hold_reason="")
+
+
+class Enquiry(models.Model):
+    name = models.CharField("navn", max_length=100)
+    company = models.CharField("firma", max_length=100, blank=True)
+    email = models.EmailField("e-post", max_length=254)
+    phone = models.CharField("telefon", max_length=16, help_text="E.164, for eksempel +4791234567")
+    message = models.TextField("melding", max_length=2000, blank=True)
+    received_at = models.DateTimeField("mottatt", default=timezone.now)
+    last_activity_at = models.DateTimeField("siste aktivitet", default=timezone.now)
+    status = models.CharField(
+        "status", max_length=20, choices=EnquiryStatus.choices, default=EnquiryStatus.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saksbehandler",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_enquiries",
+    )
+    retain_until = models.DateTimeField("slettes etter")
+    legal_hold_reason = models.CharField(
+        "rettslig grunn til å beholde", max_length=300, blank=True
+    )
+    # The one-time token of the form it came from: a replay hits this constraint.
+    form_nonce = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = "henvendelse"
+        verbose_name_plural = "henvendelser"
+        indexes = [
+            models.Index(fields=["status", "-received_at"], name="enquiry_status_received"),
+            models.Index(fields=["-received_at", "-id"], name="enquiry_received"),
+            models.Index(
+                fields=["retain_until"],
+                name="enquiry_purgeable",
+                condition=Q(legal_hold_reason=""),
+            ),
+            models.Index(fields=["email"], name="enquiry_email"),
+            models.Index(fields=["phone"], name="enquiry_phone"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=EnquiryStatus.values), name="enquiry_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(retain_until__gte=models.F("received_at")),
+                name="enquiry_retained_after_receipt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Shown in admin and logs: the id, never the person.
+        return f"Henvendelse #{self.pk}"
+
+    def touch(self, now: dt.datetime | None = None) -> None:
+        """Record activity: the retention date moves forward, within the hard maximum."""
+        self.last_activity_at = now or timezone.now()
+        self.retain_until = retention_date(self.received_at, self.last_activity_at)
+
+
+class ConsentPurpose(models.TextChoices):
+    ENQUIRY = "enquiry", "Behandle henvendelsen"
+    MARKETING = "marketing", "Markedsføring"
+
+
+class WithdrawalChannel(models.TextChoices):
+    EMAIL = "e-post", "E-post"
+    PHONE = "telefon", "Telefon"
+    LETTER = "brev", "Brev"
+    IN_PERSON = "muntlig", "Muntlig"
+    DATA_SUBJECT_REQUEST = "innsynsforespørsel", "Ved henvendelse om personvern"
+
+
+class Consent(models.Model):
+    """Evidence of one consent, per GDPR article 7(1): what was shown, when, and the answer."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField("formål", max_length=20, choices=ConsentPurpose.choices)
+    given = models.BooleanField("gitt")
+    label_text = models.TextField("teksten som ble vist")
+    given_at = models.DateTimeField("registrert")
+    notice_version = models.ForeignKey(
+        NoticeVersion,
+        verbose_name="versjon av personvernerklæringen",
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    withdrawn_at = models.DateTimeField("trukket tilbake", null=True, blank=True)
+    withdrawal_channel = models.CharField(
+        "trukket tilbake via", max_length=20, choices=WithdrawalChannel.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = "samtykke"
+        verbose_name_plural = "samtykker"
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "purpose"], name="one_consent_per_purpose"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(given=True),
+                name="only_given_consent_is_withdrawn",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawal_channel="")
+                | Q(withdrawn_at__isnull=False) & ~Q(withdrawal_channel=""),
+                name="withdrawal_has_time_and_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {'gitt' if self.given else 'ikke gitt'}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.given and self.withdrawn_at is None
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", "Venter"
+    SENT = "sent", "Sendt"
+    FAILED = "failed", "Feilet"
+
+
+class Notification(models.Model):
+    """The staff e-mail about one new enquiry. It carries no personal data, nor does this."""
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.CASCADE, related_name="notification")
+    state = models.CharField(
+        max_length=10, choices=NotificationState.choices, default=NotificationState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    # The exception's class only: an SMTP error text can quote the recipient or the body.
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "varsel til ansatte"
+        verbose_name_plural = "varsler til ansatte"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="notification_unsent",
+                condition=~Q(state="sent"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Varsel om henvendelse #{self.enquiry_id}"
+
+
+class ErasureReason(models.TextChoices):
+    RETENTION = "retention", "Lagringstiden utløp"
+    REQUEST = "request", "Den registrerte ba om sletting"
+    STAFF = "staff", "Slettet av saksbehandler"
+    RESTORE = "restore", "Slettet på nytt etter gjenoppretting"
+
+
+class ErasureRecord(models.Model):
+    """That an enquiry was erased, when and why. No personal data, no foreign key to it."""
+
+    enquiry_id = models.BigIntegerField("henvendelse nr.", unique=True)
+    erased_at = models.DateTimeField("slettet", default=timezone.now)
+    reason = models.CharField("grunn", max_length=20, choices=ErasureReason.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utført av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-erased_at"]
+        verbose_name = "sletting"
+        verbose_name_plural = "slettinger"
+
+    def __str__(self) -> str:
+        return f"Henvendelse #{self.enquiry_id} slettet {self.erased_at:%Y-%m-%d}"
