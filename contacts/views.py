@@ -80,8 +80,9 @@ def contact(request: HttpRequest) -> HttpResponse:
             notice_version=NoticeVersion.objects.for_notice(form.notice),
             nonce=form.token_data.nonce,
         )
-    except DatabaseError:
-        logger.exception("Callback form: the database is unavailable; nothing stored")
+    except DatabaseError as exc:
+        # The class only: a database error's text can quote the row, personal data and all.
+        logger.error("Callback form: database error (%s); nothing stored", type(exc).__name__)
         return render(request, "503.html", status=503)
     if enquiry is None:
         logger.info("Callback form: a repeated submission of one form, nothing more stored")

@@ -265,11 +265,15 @@ LOGGING = {
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {
+        "withhold_database_error_text": {"()": "pilaro_site.logging.WithholdDatabaseErrorText"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "line",
+            "filters": ["withhold_database_error_text"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

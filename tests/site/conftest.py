@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k3y-for-a-production-like-check-" + "x9Qz" * 10,
     "DJANGO_ALLOWED_HOSTS": "pilaro.example",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/pilaro",
+    "PILARO_NOTIFY_EMAILS": "saksbehandler@pilaro.example",
+    "PILARO_SITE_URL": "https://pilaro.example",
 }
 
 

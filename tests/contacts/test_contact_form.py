@@ -1,0 +1,175 @@
+"""Posting the callback form: what is stored, what is refused, and what the visitor sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from contacts.models import Consent, Enquiry, Notification
+from privacy.registry import get_registry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_form_stands_at_the_bottom_of_the_home_page_and_on_its_own_page(client):
+    for url in ("/", "/kontakt/"):
+        html = client.get(url).content.decode()
+        assert 'action="/kontakt/"' in html
+        assert 'name="consent_enquiry"' in html and 'name="consent_marketing"' in html
+        # Never pre-ticked.
+        assert "checked" not in html
+
+
+def test_the_consent_label_links_the_notice_version_in_force(client):
+    version = get_registry().in_force().version
+
+    html = client.get("/kontakt/").content.decode()
+
+    assert (
+        f'<a href="/personvern/versjoner/{version}/">personvernerklæringen (versjon {version})</a>'
+        in html
+    )
+
+
+def test_a_valid_post_stores_one_enquiry_with_consent_evidence(
+    client, fresh_form, django_capture_on_commit_callbacks
+):
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/kontakt/", fresh_form(consent_marketing="on"))
+
+    assert response.status_code == 303
+    assert response["Location"] == "/kontakt/takk/"
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.name, enquiry.company, enquiry.email, enquiry.phone) == (
+        "Kari Nordmann",
+        "Nordmann AS",
+        "kari@example.no",
+        "+4791234567",
+    )
+    assert enquiry.status == "ny"
+    assert enquiry.retain_until.date() == (enquiry.received_at + dt.timedelta(days=365)).date()
+    consents = {c.purpose: c for c in Consent.objects.filter(enquiry=enquiry)}
+    in_force = get_registry().in_force()
+    assert consents["enquiry"].given and consents["marketing"].given
+    assert consents["enquiry"].notice_version.version == in_force.version
+    assert consents["enquiry"].notice_version.sha256 == in_force.sha256
+    assert f"personvernerklæringen (versjon {in_force.version})" in consents["enquiry"].label_text
+    assert "<a" not in consents["enquiry"].label_text
+    assert before <= consents["enquiry"].given_at <= timezone.now()
+    assert Notification.objects.get(enquiry=enquiry).state == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_marketing_consent_left_unticked_is_recorded_as_not_given(client, fresh_form):
+    client.post("/kontakt/", fresh_form())
+
+    marketing = Consent.objects.get(purpose="marketing")
+    assert marketing.given is False
+    assert marketing.label_text.startswith("Ja, Pilaro AS kan også sende meg informasjon")
+
+
+def test_a_second_post_of_the_same_form_stores_nothing_more(client, fresh_form):
+    data = fresh_form()
+
+    first = client.post("/kontakt/", data)
+    second = client.post("/kontakt/", data)
+
+    assert first.status_code == second.status_code == 303
+    assert Enquiry.objects.count() == 1
+    assert Consent.objects.count() == 2
+    assert Notification.objects.count() == 1
+
+
+def test_the_thank_you_page_moves_focus_to_its_heading(client):
+    html = client.get("/kontakt/takk/").content.decode()
+
+    assert '<h1 id="takk-title" tabindex="-1" autofocus>' in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"consent_enquiry": None}, "consent_enquiry", "Vi trenger samtykket ditt"),
+        ({"email": "kari@"}, "email", "Skriv inn en gyldig e-postadresse"),
+        ({"phone": "12"}, "phone", "Skriv inn et gyldig telefonnummer"),
+        ({"phone": "abc def"}, "phone", "Skriv inn et gyldig telefonnummer"),
+        ({"name": ""}, "name", "Skriv inn navnet ditt."),
+        ({"name": "K" * 101}, "name", "100 eller færre tegn"),
+        ({"message": "x" * 2001}, "message", "2000 eller færre tegn"),
+        ({"name": "Kari\x00"}, "name", "tegn som ikke er tillatt"),
+        ({"message": "Hei\x00du"}, "message", "Null-tegn er ikke tillatt."),
+        ({"message": "Hei\x07du"}, "message", "tegn som ikke er tillatt"),
+        ({"name": "Kari\r\nBcc: alle@example.no"}, "name", "kan ikke inneholde linjeskift"),
+        ({"email": "kari@example.no\nBcc: alle@example.no"}, "email", "gyldig e-postadresse"),
+        ({"company": "Firma\x1b[31m"}, "company", "tegn som ikke er tillatt"),
+    ],
+)
+def test_bad_input_gets_a_norwegian_error_by_the_field_and_nothing_is_stored(
+    client, fresh_form, changes, field, message
+):
+    response = client.post("/kontakt/", fresh_form(**changes))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error"', html)
+    assert 'aria-invalid="true"' in html
+    assert Enquiry.objects.count() == 0
+
+
+def test_the_visitors_input_is_kept_and_focus_goes_to_the_first_error(client, fresh_form):
+    html = client.post("/kontakt/", fresh_form(phone="12", consent_enquiry=None)).content.decode()
+
+    assert 'value="Kari Nordmann"' in html
+    assert "Ring meg gjerne etter klokka ti." in html
+    phone_input = html[html.index('name="phone"') - 20 : html.index('id="id_phone"')]
+    assert "autofocus" in phone_input
+    assert html.count("autofocus") == 1
+
+
+def test_a_tampered_token_is_a_400_with_a_fresh_form_and_the_input_kept(client, fresh_form):
+    data = fresh_form()
+    data["token"] = data["token"][:-3] + "abc"
+
+    response = client.post("/kontakt/", data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Skjemaet kunne ikke leses" in html
+    assert 'value="Kari Nordmann"' in html
+    assert Enquiry.objects.count() == 0
+    # The fresh token works.
+    fresh = html.split('name="token" value="')[1].split('"')[0]
+    assert client.post("/kontakt/", {**data, "token": fresh}).status_code == 303
+
+
+def test_an_expired_form_is_reissued(client, fresh_form, settings):
+    data = fresh_form()
+    settings.CONTACTS_FORM_MAX_AGE_SECONDS = 60
+    later = timezone.now() + dt.timedelta(minutes=5)
+
+    import time_machine
+
+    with time_machine.travel(later):
+        response = client.post("/kontakt/", data)
+
+    assert response.status_code == 400
+    assert "Skjemaet var for gammelt" in response.content.decode()
+    assert Enquiry.objects.count() == 0
+
+
+def test_the_log_never_carries_what_the_visitor_typed(client, fresh_form, caplog):
+    with caplog.at_level(logging.DEBUG):
+        client.post("/kontakt/", fresh_form())
+        client.post("/kontakt/", fresh_form(phone="12"))
+
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Enquiry #" in logged
+    for value in ("Kari", "Nordmann", "kari@example.no", "91234567", "912 34 567", "Ring meg"):
+        assert value not in logged

@@ -1,0 +1,94 @@
+"""Spam and abuse: the honeypot, the minimum fill time and the rate limit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from contacts.models import Enquiry
+from contacts.views import client_key
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_filled_honeypot_gets_the_thank_you_page_and_stores_nothing(client, fresh_form):
+    response = client.post("/kontakt/", fresh_form(website="https://spam.example"))
+
+    assert response.status_code == 303
+    assert response["Location"] == "/kontakt/takk/"
+    assert Enquiry.objects.count() == 0
+
+
+def test_a_form_posted_faster_than_a_person_can_fill_it_stores_nothing(
+    client, fresh_form, settings
+):
+    settings.CONTACTS_MIN_FILL_SECONDS = 3
+
+    response = client.post("/kontakt/", fresh_form())
+
+    assert response.status_code == 303
+    assert Enquiry.objects.count() == 0
+
+
+def test_a_form_filled_at_human_speed_is_stored(client, fresh_form, settings):
+    import datetime as dt
+
+    import time_machine
+
+    settings.CONTACTS_MIN_FILL_SECONDS = 3
+    data = fresh_form()
+    with time_machine.travel(dt.timedelta(seconds=4)):
+        client.post("/kontakt/", data)
+
+    assert Enquiry.objects.count() == 1
+
+
+def test_the_rate_limit_answers_429_in_norwegian_after_the_configured_posts(
+    client, fresh_form, settings
+):
+    settings.CONTACTS_RATE_LIMIT = "3/m"
+
+    statuses = [client.post("/kontakt/", fresh_form()).status_code for _ in range(4)]
+    limited = client.post("/kontakt/", fresh_form())
+
+    assert statuses == [303, 303, 303, 429]
+    assert limited.status_code == 429
+    assert "For mange forsøk" in limited.content.decode()
+    assert Enquiry.objects.count() == 3
+    # Reading the form is not limited.
+    assert client.get("/kontakt/").status_code == 200
+
+
+def test_the_rate_limit_is_per_client_address(client, fresh_form, settings):
+    settings.CONTACTS_RATE_LIMIT = "1/m"
+
+    first = client.post("/kontakt/", fresh_form(), REMOTE_ADDR="192.0.2.1")
+    other = client.post("/kontakt/", fresh_form(), REMOTE_ADDR="192.0.2.2")
+    again = client.post("/kontakt/", fresh_form(), REMOTE_ADDR="192.0.2.1")
+
+    assert (first.status_code, other.status_code, again.status_code) == (303, 303, 429)
+
+
+def test_the_cache_never_holds_the_client_address(client, fresh_form, settings):
+    address = "198.51.100.77"
+    client.post("/kontakt/", fresh_form(), REMOTE_ADDR=address)
+
+    keys = list(cache._cache.keys())  # local-memory cache in tests
+    assert keys
+    assert not any(address in key for key in keys)
+    key = client_key("g", RequestFactory().post("/", REMOTE_ADDR=address))
+    assert address not in key and len(key) == 64
+    settings.SECRET_KEY = "another-secret-gives-another-key-" + "x" * 20
+    assert client_key("g", RequestFactory().post("/", REMOTE_ADDR=address)) != key
+
+
+def test_behind_a_proxy_the_address_it_appended_is_the_client(settings):
+    settings.CONTACTS_TRUSTED_PROXIES = 1
+    factory = RequestFactory()
+    a = factory.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    b = factory.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5")
+    c = factory.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6")
+
+    # A client cannot dodge the limit by sending its own X-Forwarded-For in front.
+    assert client_key("g", a) == client_key("g", b) != client_key("g", c)
