@@ -139,9 +139,10 @@ class EnquiryForm(forms.Form):
     website = forms.CharField(
         label="Ikke fyll ut dette feltet",
         required=False,
+        max_length=500,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, notice: Notice | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -180,6 +181,9 @@ class EnquiryForm(forms.Form):
 
     def _read_token(self) -> None:
         raw = self.data.get("token", "")
+        if len(raw) > 500:  # a real token is about 150 characters
+            self.token_problem = "invalid"
+            return
         try:
             self.token_data = FormToken.unsign(raw)
         except signing.SignatureExpired:
