@@ -1,49 +1,449 @@
-"""Staff triage of enquiries in Django admin. (The full inbox comes with the admin issue.)"""
+"""Staff triage in Django admin: the inbox, data-subject requests and the audit log.
+
+Every write goes through contacts.services, which moves the retention date and writes the
+audit entries; nothing here deletes a row directly.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+import datetime as dt
+import json
 
-from contacts.models import Consent, Enquiry, ErasureRecord, Notification
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from contacts import services
+from contacts.models import (
+    AuditEntry,
+    Consent,
+    Enquiry,
+    EnquiryStatus,
+    ErasureReason,
+    ErasureRecord,
+    Note,
+    Notification,
+    WithdrawalChannel,
+)
+
+# --- Filters ------------------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, defaulting to the open enquiries (ny and under behandling)."""
+
+    title = "status"
+    parameter_name = "status"
+    OPEN, ALL = "open", "all"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.OPEN, "Åpne (ny og under behandling)"),
+            *EnquiryStatus.choices,
+            (self.ALL, "Alle"),
+        ]
+
+    def value(self):
+        return super().value() or self.OPEN
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.OPEN:
+            return queryset.open()
+        if value in EnquiryStatus.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "saksbehandler"
+    parameter_name = "saksbehandler"
+
+    def lookups(self, request, model_admin):
+        staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        return [
+            ("meg", "Meg"),
+            ("ingen", "Ingen"),
+            *((str(u.pk), u.get_username()) for u in staff),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "meg":
+            return queryset.filter(assignee=request.user)
+        if value == "ingen":
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset
+
+
+class MarketingFilter(admin.SimpleListFilter):
+    title = "samtykke til markedsføring"
+    parameter_name = "markedsforing"
+
+    def lookups(self, request, model_admin):
+        return [("ja", "Ja"), ("nei", "Nei")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.filter(marketing=True)
+        if self.value() == "nei":
+            return queryset.filter(marketing=False)
+        return queryset
+
+
+class RetentionEndingFilter(admin.SimpleListFilter):
+    title = "sletting"
+    parameter_name = "sletting"
+
+    def lookups(self, request, model_admin):
+        return [("30", "Slettes innen 30 dager"), ("hold", "Holdes tilbake (rettslig grunn)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "30":
+            soon = timezone.now() + dt.timedelta(days=30)
+            return queryset.filter(retain_until__lte=soon, legal_hold_reason="")
+        if self.value() == "hold":
+            return queryset.exclude(legal_hold_reason="")
+        return queryset
+
+
+# --- Inlines ------------------------------------------------------------------------------
+
+
+class NoteInline(admin.TabularInline):
+    """Notes are added, never edited: what was written stays as written."""
+
+    model = Note
+    extra = 1
+    fields = ("created_at", "author", "text")
+    readonly_fields = ("created_at", "author")
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ConsentInline(admin.TabularInline):
+    """Consent evidence is read-only; a withdrawal is recorded through its own page."""
+
     model = Consent
     extra = 0
     can_delete = False
-    fields = ("purpose", "given", "label_text", "given_at", "notice_version", "withdrawn_at")
+    fields = ("purpose", "given", "label_text", "given_at", "notice_version", "withdrawal")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="tilbaketrukket")
+    def withdrawal(self, consent: Consent) -> str:
+        if consent.withdrawn_at:
+            when = timezone.localtime(consent.withdrawn_at).strftime("%d.%m.%Y %H:%M")
+            return f"{when} ({consent.get_withdrawal_channel_display()})"
+        if not consent.given:
+            return "–"
+        url = reverse("admin:contacts_consent_withdraw", args=[consent.pk])
+        return format_html('<a href="{}">Registrer tilbaketrekking</a>', url)
+
+
+# --- Forms for the staff pages ------------------------------------------------------------
+
+
+class WithdrawalForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="Hvordan ble samtykket trukket tilbake?", choices=WithdrawalChannel.choices
+    )
+
+
+class SubjectSearchForm(forms.Form):
+    email = forms.EmailField(label="E-post", required=False)
+    phone = forms.CharField(label="Telefon", required=False, max_length=30)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone"):
+            raise forms.ValidationError("Skriv inn en e-postadresse eller et telefonnummer.")
+        if cleaned.get("phone") and services.normalise_phone(cleaned["phone"]) is None:
+            self.add_error("phone", "Telefonnummeret kunne ikke leses.")
+        return cleaned
+
+
+# --- Enquiry ------------------------------------------------------------------------------
+
 
 @admin.register(Enquiry)
 class EnquiryAdmin(admin.ModelAdmin):
-    list_display = ("received_at", "name", "company", "email", "phone", "status", "retain_until")
-    list_filter = ("status",)
+    list_display = (
+        "received_at",
+        "name",
+        "company",
+        "email_link",
+        "phone_link",
+        "status",
+        "assignee",
+        "marketing_display",
+        "retain_until",
+    )
+    list_display_links = ("received_at", "name")
+    list_filter = (
+        StatusFilter,
+        AssigneeFilter,
+        MarketingFilter,
+        ("received_at", admin.DateFieldListFilter),
+        RetentionEndingFilter,
+    )
     list_select_related = ("assignee",)
+    list_per_page = 50
+    search_fields = ("name", "company", "email", "phone")
+    search_help_text = "Søk på navn, firma, e-post eller telefon (skriv nummeret slik du vil)."
     date_hierarchy = "received_at"
+    ordering = ("-received_at", "-id")
+    # A full COUNT(*) per page view is slow on a large table; Django shows "Vis alle" instead.
+    show_full_result_count = False
+    inlines = [ConsentInline, NoteInline]
     readonly_fields = ("received_at", "last_activity_at", "retain_until")
-    inlines = [ConsentInline]
+    fieldsets = (
+        ("Henvendelsen", {"fields": ("name", "company", "email", "phone", "message")}),
+        ("Behandling", {"fields": ("status", "assignee")}),
+        (
+            "Lagring",
+            {
+                "fields": ("received_at", "last_activity_at", "retain_until", "legal_hold_reason"),
+                "description": "Henvendelsen slettes automatisk etter datoen over. En rettslig "
+                "grunn til å beholde den (for eksempel en tvist: fastsette, gjøre gjeldende eller "
+                "forsvare rettskrav) holder den tilbake til grunnen fjernes.",
+            },
+        ),
+    )
+    actions = [
+        "assign_to_me",
+        "mark_in_progress",
+        "mark_answered",
+        "mark_closed",
+        "mark_spam",
+        "export_csv",
+        "erase_now",
+    ]
 
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(marketing=services.marketing_consent_in_force())
+        )
 
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("enquiry_id", "state", "attempts", "last_error", "created_at", "sent_at")
-    list_filter = ("state",)
-    readonly_fields = ("enquiry", "state", "attempts", "last_error", "created_at", "sent_at")
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # erasure goes through erase_now / data-subject requests, with records
 
     def has_add_permission(self, request) -> bool:
-        return False
+        return False  # enquiries come from the form
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.has_perm("contacts.export_enquiries")
+
+    def has_erase_permission(self, request) -> bool:
+        return request.user.has_perm("contacts.erase_enquiries")
+
+    @admin.display(description="e-post", ordering="email")
+    def email_link(self, enquiry: Enquiry) -> str:
+        return format_html('<a href="mailto:{}">{}</a>', enquiry.email, enquiry.email)
+
+    @admin.display(description="telefon", ordering="phone")
+    def phone_link(self, enquiry: Enquiry) -> str:
+        return format_html('<a href="tel:{}">{}</a>', enquiry.phone, enquiry.phone)
+
+    @admin.display(description="markedsføring", boolean=True, ordering="marketing")
+    def marketing_display(self, enquiry: Enquiry) -> bool:
+        return enquiry.marketing
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        e164 = services.normalise_phone(search_term) if search_term else None
+        if e164:
+            # "912 34 567", "+47 91234567" and "0047912..." all find +4791234567.
+            results |= queryset.filter(phone=e164)
+        return results, may_have_duplicates
+
+    # --- Saving: through the services -----------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        services.save_enquiry(enquiry=obj, changed=form.changed_data, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Note:
+            for note_form in formset.forms:
+                text = note_form.cleaned_data.get("text") if note_form.has_changed() else None
+                if text and note_form.instance.pk is None:
+                    services.add_note(enquiry=form.instance, author=request.user, text=text)
+            return
+        super().save_formset(request, form, formset, change)
+
+    # --- Actions ----------------------------------------------------------------------------
+
+    def _report(self, request, count: int, what: str) -> None:
+        self.message_user(request, f"{count} henvendelse(r) {what}.", messages.SUCCESS)
+
+    @admin.action(description="Tildel meg", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = services.assign(ids=queryset.values_list("pk", flat=True), assignee=request.user)
+        self._report(request, count, "tildelt deg")
+
+    def _set_status(self, request, queryset, status: EnquiryStatus) -> None:
+        count = services.set_status(ids=queryset.values_list("pk", flat=True), status=status)
+        self._report(request, count, f"satt til «{status.label}»")
+
+    @admin.action(description="Sett status: under behandling", permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        self._set_status(request, queryset, EnquiryStatus.IN_PROGRESS)
+
+    @admin.action(description="Sett status: besvart", permissions=["change"])
+    def mark_answered(self, request, queryset):
+        self._set_status(request, queryset, EnquiryStatus.ANSWERED)
+
+    @admin.action(description="Sett status: lukket", permissions=["change"])
+    def mark_closed(self, request, queryset):
+        self._set_status(request, queryset, EnquiryStatus.CLOSED)
+
+    @admin.action(description="Sett status: spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._set_status(request, queryset, EnquiryStatus.SPAM)
+
+    @admin.action(description="Eksporter valgte til CSV", permissions=["export"])
+    def export_csv(self, request, queryset):
+        body = services.export_csv(ids=queryset.values_list("pk", flat=True), actor=request.user)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="henvendelser-{stamp}.csv"'
+        return response
+
+    @admin.action(description="Slett valgte nå", permissions=["erase"])
+    def erase_now(self, request, queryset):
+        count = services.erase_enquiries(
+            ids=queryset.values_list("pk", flat=True),
+            reason=ErasureReason.STAFF,
+            actor=request.user,
+        )
+        self._report(request, count, "slettet")
+
+    # --- Staff pages --------------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("personvern/", wrap(self.subject_request_view), name="contacts_enquiry_subject"),
+            path(
+                "samtykke/<int:consent_id>/trekk-tilbake/",
+                wrap(self.withdraw_view),
+                name="contacts_consent_withdraw",
+            ),
+            *super().get_urls(),
+        ]
+
+    def withdraw_view(self, request: HttpRequest, consent_id: int) -> HttpResponse:
+        if not request.user.has_perm("contacts.record_withdrawal"):
+            raise PermissionDenied
+        consent = get_object_or_404(Consent.objects.select_related("enquiry"), pk=consent_id)
+        back = reverse("admin:contacts_enquiry_change", args=[consent.enquiry_id])
+        form = WithdrawalForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            done = services.record_withdrawal(
+                consent=consent, channel=form.cleaned_data["channel"], actor=request.user
+            )
+            if done:
+                self.message_user(request, "Tilbaketrekkingen er registrert.", messages.SUCCESS)
+            else:
+                self.message_user(
+                    request, "Samtykket var allerede trukket tilbake.", messages.WARNING
+                )
+            return HttpResponseRedirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Registrer tilbaketrukket samtykke",
+            "consent": consent,
+            "form": form,
+            "back": back,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/contacts/withdraw.html", context)
+
+    def subject_request_view(self, request: HttpRequest) -> HttpResponse:
+        """Innsyn, retting og sletting for one person, found by e-mail or phone.
+
+        Everything is POSTed so that the person's address never stands in a URL or a log.
+        """
+        if not request.user.has_perm("contacts.handle_data_subject_requests"):
+            raise PermissionDenied
+        form = SubjectSearchForm(request.POST or None)
+        enquiries: list[Enquiry] | None = None
+        step = request.POST.get("step", "search")
+        if request.method == "POST" and form.is_valid():
+            email, phone = form.cleaned_data["email"], form.cleaned_data["phone"]
+            if step == "erase":
+                ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+                count = services.erase_enquiries(
+                    ids=ids, reason=ErasureReason.REQUEST, actor=request.user
+                )
+                self.message_user(
+                    request, f"{count} henvendelse(r) med notater og samtykker er slettet."
+                )
+                return HttpResponseRedirect(reverse("admin:contacts_enquiry_subject"))
+            enquiries = services.find_subject_records(email=email, phone=phone, actor=request.user)
+            if step in ("json", "html"):
+                data = services.subject_download(enquiries=enquiries, actor=request.user)
+                if step == "json":
+                    response = HttpResponse(
+                        json.dumps(data, ensure_ascii=False, indent=2),
+                        content_type="application/json; charset=utf-8",
+                    )
+                    response["Content-Disposition"] = 'attachment; filename="innsyn.json"'
+                    return response
+                return TemplateResponse(
+                    request,
+                    "admin/contacts/subject_report.html",
+                    {"data": data, "enquiries": enquiries},
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Innsyn, retting og sletting",
+            "form": form,
+            "enquiries": enquiries,
+            "confirm_erase": step == "confirm_erase",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/contacts/subject_request.html", context)
 
 
-@admin.register(ErasureRecord)
-class ErasureRecordAdmin(admin.ModelAdmin):
-    list_display = ("enquiry_id", "erased_at", "reason", "actor")
-    list_filter = ("reason",)
+# --- Logs: read-only ----------------------------------------------------------------------
 
-    def has_add_permission(self, request) -> bool:
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -51,3 +451,69 @@ class ErasureRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "action", "count", "enquiry_numbers")
+    list_filter = ("action", ("at", admin.DateFieldListFilter))
+    list_select_related = ("actor",)
+    date_hierarchy = "at"
+
+    @admin.display(description="henvendelser")
+    def enquiry_numbers(self, entry: AuditEntry) -> str:
+        ids = entry.enquiry_ids
+        shown = ", ".join(f"#{pk}" for pk in ids[:10])
+        return shown + (f" og {len(ids) - 10} til" if len(ids) > 10 else "")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("enquiry_id", "state", "attempts", "last_error", "created_at", "sent_at")
+    list_filter = ("state",)
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(ReadOnlyAdmin):
+    list_display = ("enquiry_id", "erased_at", "reason", "actor")
+    list_filter = ("reason",)
+    list_select_related = ("actor",)
+
+
+# --- Staff accounts -----------------------------------------------------------------------
+
+
+class StaffUserAdmin(UserAdmin):
+    """Only superusers grant rights: group membership, permissions and staff status."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser", "is_staff", "groups", "user_permissions")
+
+
+class SuperuserOnlyGroupAdmin(GroupAdmin):
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), StaffUserAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, SuperuserOnlyGroupAdmin)
+
+
+def enquiry_counts() -> dict[str, int]:
+    """For the admin index: how many are new, and how many open ones nobody has taken."""
+    queryset: QuerySet[Enquiry] = Enquiry.objects.all()
+    return {
+        "new": queryset.filter(status=EnquiryStatus.NEW).count(),
+        "unassigned": queryset.open().filter(assignee__isnull=True).count(),
+    }

@@ -87,6 +87,12 @@ class Enquiry(models.Model):
             models.Index(fields=["email"], name="enquiry_email"),
             models.Index(fields=["phone"], name="enquiry_phone"),
         ]
+        permissions = [
+            ("export_enquiries", "Kan eksportere henvendelser til CSV"),
+            ("erase_enquiries", "Kan slette henvendelser"),
+            ("handle_data_subject_requests", "Kan behandle innsyn, retting og sletting"),
+            ("record_withdrawal", "Kan registrere at et samtykke er trukket tilbake"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=EnquiryStatus.values), name="enquiry_status_valid"
@@ -105,6 +111,29 @@ class Enquiry(models.Model):
         """Record activity: the retention date moves forward, within the hard maximum."""
         self.last_activity_at = now or timezone.now()
         self.retain_until = retention_date(self.received_at, self.last_activity_at)
+
+
+class Note(models.Model):
+    """An internal note on an enquiry. Personal data too: it goes with the enquiry."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="skrevet av",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("tidspunkt", default=timezone.now)
+    text = models.TextField("notat", max_length=5000)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "notat"
+        verbose_name_plural = "notater"
+
+    def __str__(self) -> str:
+        return f"Notat #{self.pk}"
 
 
 class ConsentPurpose(models.TextChoices):
@@ -227,3 +256,39 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Henvendelse #{self.enquiry_id} slettet {self.erased_at:%Y-%m-%d}"
+
+
+class AuditAction(models.TextChoices):
+    EXPORT = "export", "Eksport til CSV"
+    SUBJECT_SEARCH = "subject_search", "Søk etter en persons opplysninger"
+    SUBJECT_DOWNLOAD = "subject_download", "Innsyn lastet ned"
+    ERASURE = "erasure", "Sletting"
+    LEGAL_HOLD_SET = "legal_hold_set", "Rettslig grunn til å beholde satt"
+    LEGAL_HOLD_RELEASED = "legal_hold_released", "Rettslig grunn til å beholde opphevet"
+    WITHDRAWAL = "withdrawal", "Samtykke trukket tilbake"
+
+
+class AuditEntry(models.Model):
+    """Who did what to how many enquiries. Append-only (a database trigger refuses changes);
+    it names enquiries by number only, never the person."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utført av",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField("tidspunkt", default=timezone.now)
+    action = models.CharField("handling", max_length=30, choices=AuditAction.choices)
+    enquiry_ids = models.JSONField("henvendelser", default=list)
+    count = models.PositiveIntegerField("antall")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "logglinje"
+        verbose_name_plural = "revisjonslogg"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.count})"

@@ -14,4 +14,8 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
+admin.site.site_header = f"{settings.COMPANY['name']}: intern"
+admin.site.site_title = f"{settings.COMPANY['name']} intern"
+admin.site.index_title = "Oversikt"
+
 handler500 = "pilaro_site.views.server_error"
