@@ -43,6 +43,7 @@ run: install
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) sync_notices
 	@echo "Serving the site at http://$(RUN_ADDR)/ (admin at http://$(RUN_ADDR)/$${DJANGO_ADMIN_PATH:-intern/})"
+	@echo "For a demo inbox: DJANGO_DEBUG=1 $(MANAGE) demo   (then log in as saksbehandler / demo-saksbehandler)"
 	$(MANAGE) runserver $(RUN_ADDR)
 
 serve: export DJANGO_DEBUG := 0

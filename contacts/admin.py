@@ -296,13 +296,15 @@ class EnquiryAdmin(admin.ModelAdmin):
         services.save_enquiry(enquiry=obj, changed=form.changed_data, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is Note:
-            for note_form in formset.forms:
-                text = note_form.cleaned_data.get("text") if note_form.has_changed() else None
-                if text and note_form.instance.pk is None:
-                    services.add_note(enquiry=form.instance, author=request.user, text=text)
+        if formset.model is not Note:
+            super().save_formset(request, form, formset, change)
             return
-        super().save_formset(request, form, formset, change)
+        # New notes only (existing ones are read-only), each through the service.
+        for note in formset.save(commit=False):
+            if note.pk is None:
+                note.pk = services.add_note(
+                    enquiry=form.instance, author=request.user, text=note.text
+                ).pk
 
     # --- Actions ----------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ _PROCESS_STARTED = timezone.now()
 class _Page:
     content: bytes
     etag: str
-    last_modified: float
+    last_modified: int
 
 
 _pages: dict[Hashable, _Page] = {}
@@ -48,7 +48,8 @@ def _serve(
     page = _pages.get(key)
     if page is None:
         content = render().encode()
-        last_modified = max(_midnight(changed_on), _PROCESS_STARTED).timestamp()
+        # Whole seconds: HTTP dates have no fractions, and If-Modified-Since must match.
+        last_modified = int(max(_midnight(changed_on), _PROCESS_STARTED).timestamp())
         etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
         page = _pages[key] = _Page(content, etag, last_modified)
     response = HttpResponse(page.content)

@@ -1,0 +1,132 @@
+"""Make a development database look like a working inbox, for a newcomer's first look.
+
+Creates a "Saksbehandler" login and a few dozen made-up enquiries (Norwegian names,
+example.no addresses) in every status. Refused unless DJANGO_DEBUG is on: it must never
+put invented people into a production database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import Consent, ConsentPurpose, Enquiry, EnquiryStatus, Note, retention_date
+from privacy.models import NoticeVersion
+from privacy.registry import get_registry
+
+USERNAME = "saksbehandler"
+PASSWORD = "demo-saksbehandler"  # development only: the command refuses to run otherwise
+FIRST = [
+    "Kari",
+    "Ola",
+    "Ingrid",
+    "Lars",
+    "Sigrid",
+    "Håkon",
+    "Åse",
+    "Bjørn",
+    "Marte",
+    "Eirik",
+    "Solveig",
+    "Jørgen",
+]
+LAST = [
+    "Nordmann",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Berg",
+    "Haugen",
+    "Dahl",
+    "Lie",
+    "Strand",
+    "Bakke",
+    "Sæther",
+]
+COMPANIES = [
+    "",
+    "",
+    "Fjordlys AS",
+    "Nordtind Bygg AS",
+    "Havbris Regnskap",
+    "Lysløypa Sport AS",
+    "Elvebakken Transport",
+]
+MESSAGES = [
+    "",
+    "Vi vurderer å bytte leverandør og vil gjerne høre mer.",
+    "Kan dere ringe meg etter klokka ti?",
+    "Har dere mulighet for et møte neste uke?",
+    "Jeg lurer på priser for et mindre firma.",
+]
+
+
+class Command(BaseCommand):
+    help = "Development only: a demo Saksbehandler login and a few dozen example enquiries."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=36)
+
+    def handle(self, *args, count: int, verbosity: int, **options):
+        if not settings.DEBUG:
+            raise CommandError("demo is for development only: it runs only with DJANGO_DEBUG on.")
+        rng = random.Random(7)  # the same inbox every time  # noqa: S311 - not for security
+        with transaction.atomic():
+            user, _ = User.objects.get_or_create(username=USERNAME, defaults={"is_staff": True})
+            user.is_staff = True
+            user.set_password(PASSWORD)
+            user.save()
+            user.groups.add(Group.objects.get(name="Saksbehandler"))
+            Enquiry.objects.filter(form_nonce__startswith="demo-").delete()
+            version = NoticeVersion.objects.for_notice(get_registry().in_force())
+            statuses = list(EnquiryStatus)
+            now = timezone.now()
+            for i in range(count):
+                received = now - dt.timedelta(
+                    days=rng.randint(0, 120), minutes=rng.randint(0, 1440)
+                )
+                first, last = rng.choice(FIRST), rng.choice(LAST)
+                status = statuses[i % len(statuses)]
+                enquiry = Enquiry.objects.create(
+                    name=f"{first} {last}",
+                    company=rng.choice(COMPANIES),
+                    email=f"{first.lower()}.{last.lower()}@example.no".replace("å", "a")
+                    .replace("ø", "o")
+                    .replace("æ", "ae"),
+                    phone=f"+479{rng.randint(1000000, 9999999)}",
+                    message=rng.choice(MESSAGES),
+                    received_at=received,
+                    last_activity_at=received,
+                    retain_until=retention_date(received, received),
+                    status=status,
+                    assignee=user if status != EnquiryStatus.NEW and i % 2 else None,
+                    form_nonce=f"demo-{i}",
+                )
+                for purpose, given in (
+                    (ConsentPurpose.ENQUIRY, True),
+                    (ConsentPurpose.MARKETING, i % 3 == 0),
+                ):
+                    Consent.objects.create(
+                        enquiry=enquiry,
+                        purpose=purpose,
+                        given=given,
+                        label_text=f"(Demo) Samtykke: {purpose.label}.",
+                        given_at=received,
+                        notice_version=version,
+                    )
+                if status in (EnquiryStatus.ANSWERED, EnquiryStatus.CLOSED):
+                    Note.objects.create(
+                        enquiry=enquiry, author=user, text="Ringte og avtalte et møte."
+                    )
+        if verbosity:
+            self.stdout.write(
+                f"{count} example enquiries created. Log in at "
+                f"{settings.SITE_URL}/{settings.ADMIN_PATH} as {USERNAME} / {PASSWORD}"
+            )

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from contacts.models import Enquiry
+
+
+@pytest.mark.django_db
+def test_demo_is_refused_unless_debug_is_on(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="development only"):
+        call_command("demo")
+    assert not Enquiry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_makes_a_saksbehandler_and_enquiries_in_every_status(settings, client):
+    settings.DEBUG = True
+
+    call_command("demo", verbosity=0)
+    call_command("demo", verbosity=0)  # twice: the same inbox, not twice as many
+
+    assert Enquiry.objects.count() == 36
+    assert set(Enquiry.objects.values_list("status", flat=True)) == {
+        "ny",
+        "under_behandling",
+        "besvart",
+        "lukket",
+        "spam",
+    }
+    assert all(e.endswith("@example.no") for e in Enquiry.objects.values_list("email", flat=True))
+    user = User.objects.get(username="saksbehandler")
+    assert user.check_password("demo-saksbehandler")
+    client.force_login(user)
+    assert client.get("/intern/contacts/enquiry/").status_code == 200
