@@ -41,7 +41,7 @@ def test_nothing_is_sent_before_the_transaction_commits(client, fresh_form):
 def test_with_the_mail_server_down_the_enquiry_is_kept_and_the_retry_sends_it(
     client, fresh_form, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.contacts.conftest.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.conftest.FailingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/kontakt/", fresh_form())
 
@@ -60,7 +60,7 @@ def test_with_the_mail_server_down_the_enquiry_is_kept_and_the_retry_sends_it(
 
 
 def test_a_notification_is_given_up_after_the_maximum_attempts(client, fresh_form, settings):
-    settings.EMAIL_BACKEND = "tests.contacts.conftest.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.conftest.FailingBackend"
     settings.CONTACTS_NOTIFY_MAX_ATTEMPTS = 2
     client.post("/kontakt/", fresh_form())
 

@@ -6,7 +6,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -15,13 +14,8 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+from tests.servers import free_port
 from tests.site.conftest import PRODUCTION_ENV, ROOT, clean_env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def scratch_database_url():
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
