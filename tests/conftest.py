@@ -12,8 +12,13 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
+from hypothesis import settings as hypothesis_settings
 
 from privacy import manifest
+
+# The property-based tests' budget: bounded, so `make test` stays quick and repeatable.
+hypothesis_settings.register_profile("pilaro", max_examples=40, deadline=None, derandomize=True)
+hypothesis_settings.load_profile("pilaro")
 
 PG_START_HINT = (
     "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"

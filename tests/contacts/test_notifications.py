@@ -93,3 +93,22 @@ def test_two_senders_at_once_send_each_notification_once(client, fresh_form):
 
     assert len(mail.outbox) == 20
     assert Notification.objects.filter(state="sent").count() == 20
+
+
+def test_a_burst_of_100_enquiries_with_mail_down_loses_none_and_the_retry_sends_exactly_100(
+    client, fresh_form, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.conftest.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = {client.post("/kontakt/", fresh_form()).status_code for _ in range(100)}
+
+    assert statuses == {303}
+    assert Enquiry.objects.count() == 100
+    assert Notification.objects.filter(state="failed").count() == 100
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_pending_notifications", verbosity=0)
+    call_command("send_pending_notifications", verbosity=0)
+
+    assert len(mail.outbox) == 100
+    assert Notification.objects.filter(state="sent").count() == 100

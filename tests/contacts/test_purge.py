@@ -135,3 +135,30 @@ def test_erasures_are_applied_again_after_a_restore_from_backup(tmp_path):
     assert not Enquiry.objects.filter(pk=gone.pk).exists()
     assert ErasureRecord.objects.get(enquiry_id=gone.pk).reason == "restore"
     assert out.getvalue() == "1 enquiries erased again.\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_running_while_new_enquiries_arrive_erases_only_expired_ones():
+    old = {expired().pk for _ in range(40)}
+    arrived: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def arrive():
+        barrier.wait()
+        for _ in range(40):
+            arrived.append(make_enquiry().pk)
+        connection.close()
+
+    def purge():
+        barrier.wait()
+        call_command("purge_expired_enquiries", "--batch-size", "3", verbosity=0)
+        connection.close()
+
+    threads = [threading.Thread(target=arrive), threading.Thread(target=purge)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert set(Enquiry.objects.values_list("pk", flat=True)) == set(arrived)
+    assert set(ErasureRecord.objects.values_list("enquiry_id", flat=True)) == old

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import signal
 import subprocess
 import time
@@ -12,31 +11,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.conf import settings
 
 from tests.servers import free_port
 from tests.site.conftest import PRODUCTION_ENV, ROOT, clean_env
-
-
-@pytest.fixture
-def scratch_database_url():
-    """A database of its own, created for one test and dropped after it.
-
-    The servers started here migrate and write to their database outside any test
-    transaction, so they must not share the test database (or touch the developer's).
-    """
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    name = f"pilaro_scratch_{secrets.token_hex(4)}"
-    conninfo = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"]}
-    with psycopg.connect(**conninfo, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
-    finally:
-        with psycopg.connect(**conninfo, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
