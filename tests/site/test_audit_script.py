@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import audit_dependencies  # noqa: E402
+from scripts import audit_dependencies
 
 
 def fake_pip_audit(monkeypatch, dependencies: list[dict]) -> None:
