@@ -46,6 +46,11 @@ class FormToken:
         return cls(str(payload["v"]), float(payload["t"]), str(payload["n"]))
 
 
+def fresh_form_token() -> str:
+    """A signed token for a new blank form, naming the notice version in force."""
+    return FormToken.issue(get_registry().in_force()).sign()
+
+
 def consent_labels(notice: Notice) -> dict[str, tuple[str, str]]:
     """Each consent's label as HTML for the page and as the plain text stored as evidence."""
     company = settings.COMPANY["name"]

@@ -63,9 +63,12 @@ def _see_other(url: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(
+        response = render(
             request, "contacts/contact.html", {"form": EnquiryForm(), "section": "contact"}
         )
+        # Same for every anonymous reader on a given day, but for the tokens.
+        response.anonymous_page_cache = response.anonymous_page_tokens = True
+        return response
     if _over_the_limit(request):
         logger.warning("Callback form: rate limit reached")
         return render(request, "contacts/too_many.html", status=429)
@@ -108,4 +111,6 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "contacts/thanks.html", {"section": "contact"})
+    response = render(request, "contacts/thanks.html", {"section": "contact"})
+    response.anonymous_page_cache = True
+    return response

@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     # The notice says the contact form is "nederst på siden": it is, here.
-    return render(request, "home.html", {"section": "home", "form": EnquiryForm()})
+    response = render(request, "home.html", {"section": "home", "form": EnquiryForm()})
+    # Same for every anonymous reader on a given day, but for the tokens (page_cache.py).
+    response.anonymous_page_cache = response.anonymous_page_tokens = True
+    return response
 
 
 @never_cache

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from django.core.signals import setting_changed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -37,6 +38,14 @@ class _Page:
 _pages: dict[Hashable, _Page] = {}
 
 
+def _forget_pages(**kwargs) -> None:
+    _pages.clear()
+
+
+# A changed setting (in tests) may change the rendered pages.
+setting_changed.connect(_forget_pages)
+
+
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
@@ -58,6 +67,8 @@ def _serve(
     # Revalidate every time: an upcoming version takes over at midnight.
     patch_cache_control(response, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
+    # The same for every anonymous reader on a given day (see pilaro_site/page_cache.py).
+    response.anonymous_page_cache = True
     return get_conditional_response(
         request, etag=page.etag, last_modified=page.last_modified, response=response
     )
@@ -71,6 +82,7 @@ def _is_staff(request: HttpRequest) -> bool:
 def _private_if_draft(response: HttpResponse, notice: Notice) -> HttpResponse:
     if not notice.is_published:
         patch_cache_control(response, private=True)
+        response.anonymous_page_cache = False
     return response
 
 
@@ -138,6 +150,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
     response = _serve(request, key, changed_on, _render(request, "privacy/versions.html", context))
     if drafts:
         patch_cache_control(response, private=True)
+        response.anonymous_page_cache = False
     return response
 
 

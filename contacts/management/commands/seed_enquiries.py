@@ -1,0 +1,72 @@
+"""Fill the database with made-up enquiries for benchmarks: never for production.
+
+Why: the admin must stay fast at 100,000 enquiries and the purge must erase a million in
+bounded memory; measuring that needs that many rows, made in seconds with one INSERT ...
+SELECT generate_series per table. Refused unless DJANGO_DEBUG is on, so a production
+database never receives invented people.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from privacy.models import NoticeVersion
+from privacy.registry import get_registry
+
+ENQUIRIES = """
+INSERT INTO contacts_enquiry (name, company, email, phone, message, received_at,
+    last_activity_at, status, assignee_id, retain_until, legal_hold_reason, form_nonce)
+SELECT 'Testperson ' || g, CASE WHEN g %% 3 = 0 THEN 'Firma ' || (g %% 500) ELSE '' END,
+    'person' || g || '@example.no', '+479' || lpad((g %% 10000000)::text, 7, '0'), '',
+    received, received,
+    (ARRAY['ny', 'under_behandling', 'besvart', 'lukket', 'spam'])[1 + g %% 5], NULL,
+    CASE WHEN %(expired)s THEN now() - interval '1 day' ELSE received + interval '365 days' END,
+    '', %(prefix)s || g
+FROM (
+    SELECT g, CASE WHEN %(expired)s THEN now() - interval '800 days'
+                   ELSE now() - (g %% 700) * interval '1 hour' END AS received
+    FROM generate_series(1, %(count)s) AS g
+) AS rows
+"""
+CONSENTS = """
+INSERT INTO contacts_consent (enquiry_id, purpose, given, label_text, given_at,
+    notice_version_id, withdrawn_at, withdrawal_channel)
+SELECT e.id, p.purpose, p.purpose = 'enquiry' OR e.id %% 3 = 0, 'Samtykke (testdata).',
+    e.received_at, %(version)s, NULL, ''
+FROM contacts_enquiry e CROSS JOIN (VALUES ('enquiry'), ('marketing')) AS p(purpose)
+WHERE e.form_nonce LIKE %(like)s
+"""
+NOTIFICATIONS = """
+INSERT INTO contacts_notification (enquiry_id, state, attempts, last_error, created_at,
+    claimed_until, sent_at)
+SELECT id, 'sent', 1, '', received_at, NULL, received_at
+FROM contacts_enquiry WHERE form_nonce LIKE %(like)s
+"""
+
+
+class Command(BaseCommand):
+    help = "Benchmarks only (DJANGO_DEBUG on): insert many made-up enquiries quickly."
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int)
+        parser.add_argument("--expired", action="store_true", help="Past their retention date.")
+
+    def handle(self, *args, count: int, expired: bool, verbosity: int, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_enquiries is for benchmarks: it runs only with DJANGO_DEBUG on.")
+        if connection.vendor != "postgresql":
+            raise CommandError("seed_enquiries needs PostgreSQL.")
+        prefix = f"seed-{secrets.token_hex(4)}-"
+        version = NoticeVersion.objects.for_notice(get_registry().in_force())
+        params = {"count": count, "expired": expired, "prefix": prefix, "like": prefix + "%"}
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(ENQUIRIES, params)
+            cursor.execute(CONSENTS, {**params, "version": version.pk})
+            cursor.execute(NOTIFICATIONS, params)
+            cursor.execute("ANALYZE contacts_enquiry; ANALYZE contacts_consent;")
+        if verbosity:
+            self.stdout.write(f"{count} enquiries inserted ({'expired' if expired else 'current'}).")
