@@ -13,12 +13,13 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/pilaro
 RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install run serve test lint format lock collectstatic audit
+.PHONY: help install run serve test lint format lock collectstatic audit bench
 
 help:
 	@echo "make run     - development server at http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set)"
 	@echo "make test    - lint and the whole test suite, on PostgreSQL"
 	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
+	@echo "make bench   - benchmarks (several minutes): bench/results.json, docs/performance.md"
 	@echo "make audit   - known vulnerabilities in requirements.lock and package-lock.json"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
 
@@ -67,6 +68,12 @@ test: export DJANGO_SETTINGS_MODULE := tests.settings
 test: lint
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
+
+# Benchmarks: gunicorn with production settings on loopback, against a throw-away
+# PostgreSQL database (BENCH_DATABASE_URL, default pilaro_bench), wrk and an async
+# generator for load. Writes bench/results.json; see docs/performance.md.
+bench: install
+	$(BIN)/python -m bench.run
 
 # Known vulnerabilities in the locked dependencies. Exit 2 means no vulnerability service
 # answered (nothing was checked); .ci/run reports that loudly rather than calling it clean.

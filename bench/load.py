@@ -1,0 +1,130 @@
+"""Load generators that need a fresh form for every request: async HTTP with aiohttp.
+
+Static reading load comes from wrk (bench/run.py); this module drives what wrk cannot:
+GET a form, read its tokens, POST it, as many virtual visitors at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from dataclasses import dataclass, field
+
+import aiohttp
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+@dataclass
+class Tally:
+    statuses: dict[int, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)  # seconds, one per submission
+    errors: int = 0
+
+    def count(self, status: int) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def _address() -> str:
+    # A client address from the documentation ranges, as the proxy would append it.
+    return f"198.18.{random.randint(0, 255)}.{random.randint(1, 254)}"  # noqa: S311
+
+
+class Visitor:
+    """One browser: its own cookies (kept by hand: the site marks them Secure, this is
+    plain HTTP on loopback) and its own client address."""
+
+    def __init__(self, session: aiohttp.ClientSession, base: str) -> None:
+        self.session, self.base = session, base
+        self.cookies: dict[str, str] = {}
+        self.address = _address()
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"X-Forwarded-For": self.address}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return headers
+
+    def _keep(self, response: aiohttp.ClientResponse) -> None:
+        for header in response.headers.getall("Set-Cookie", []):
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+
+    async def form(self) -> dict[str, str]:
+        async with self.session.get(self.base + "/kontakt/", headers=self._headers()) as r:
+            html = await r.text()
+            self._keep(r)
+        return {
+            "csrfmiddlewaretoken": CSRF.search(html).group(1),
+            "token": TOKEN.search(html).group(1),
+            "name": "Kari Nordmann",
+            "email": f"kari.{random.randint(1, 10**9)}@example.no",  # noqa: S311
+            "phone": "91234567",
+            "message": "Ring meg gjerne.",
+            "consent_enquiry": "on",
+        }
+
+    async def post(self, data: dict[str, str]) -> int:
+        async with self.session.post(
+            self.base + "/kontakt/", data=data, headers=self._headers(), allow_redirects=False
+        ) as r:
+            await r.read()
+            self._keep(r)
+            return r.status
+
+
+async def _run(base: str, users: int, seconds: float, visit) -> Tally:
+    tally = Tally()
+    deadline = time.monotonic() + seconds
+    connector = aiohttp.TCPConnector(limit=users)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def user() -> None:
+            visitor = Visitor(session, base)
+            while time.monotonic() < deadline:
+                try:
+                    await visit(visitor, tally)
+                except (TimeoutError, aiohttp.ClientError, AttributeError):
+                    tally.errors += 1
+
+        await asyncio.gather(*(user() for _ in range(users)))
+    return tally
+
+
+async def _submit(visitor: Visitor, tally: Tally, wait: float = 0.0) -> None:
+    started = time.perf_counter()
+    data = await visitor.form()
+    if wait:
+        await asyncio.sleep(wait)
+    status = await visitor.post(data)
+    if not wait:
+        tally.latencies.append(time.perf_counter() - started)
+    tally.count(status)
+
+
+def submissions(base: str, users: int, seconds: float, wait: float = 0.0) -> Tally:
+    """Valid submissions: GET a fresh form, POST it (after `wait` seconds, like a person)."""
+    return asyncio.run(_run(base, users, seconds, lambda v, t: _submit(v, t, wait)))
+
+
+def spam_flood(base: str, users: int, seconds: float) -> Tally:
+    """Bots from many addresses: half fill the honeypot, half post at once after the GET."""
+
+    async def bot(visitor: Visitor, tally: Tally) -> None:
+        visitor.address = _address()
+        data = await visitor.form()
+        if random.random() < 0.5:  # noqa: S311
+            data["website"] = "https://spam.example"
+        tally.count(await visitor.post(data))
+
+    return asyncio.run(_run(base, users, seconds, bot))
