@@ -312,18 +312,22 @@ class Bench:
         queries_small = self.python("bench.admin_queries", email)
         self.manage("seed_enquiries", str(self.plan.admin_rows - 1000), debug=True)
         queries_large = self.python("bench.admin_queries", email)
-        session = self.manage(
-            "shell",
-            "-c",
-            (
-                "from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY; "
-                "from django.contrib.auth.models import User; "
-                "from django.contrib.sessions.backends.db import SessionStore; "
-                "u = User.objects.get(username='bench-admin'); s = SessionStore(); "
-                "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'; "
-                "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
-            ),
-        ).strip().splitlines()[-1]
+        session = (
+            self.manage(
+                "shell",
+                "-c",
+                (
+                    "from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY; "
+                    "from django.contrib.auth.models import User; "
+                    "from django.contrib.sessions.backends.db import SessionStore; "
+                    "u = User.objects.get(username='bench-admin'); s = SessionStore(); "
+                    "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'; "
+                    "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
+                ),
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         cookie = {"Cookie": f"sessionid={session}"}
         timings = {}
         for name, path in (

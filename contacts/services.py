@@ -91,8 +91,15 @@ def submit_enquiry(
                     ),
                 ]
             )
-            notification = Notification.objects.create(enquiry=enquiry, created_at=now)
-            transaction.on_commit(lambda: deliver_notification(notification.pk))
+            # Claimed by this process from the start: it sends right after the commit. Should
+            # it die first, the claim runs out and send_pending_notifications takes over.
+            notification = Notification.objects.create(
+                enquiry=enquiry,
+                created_at=now,
+                attempts=1,
+                claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
+            )
+            transaction.on_commit(lambda: _send(notification.pk, enquiry.pk))
     except IntegrityError:
         if Enquiry.objects.filter(form_nonce=nonce).exists():
             return None
@@ -102,12 +109,10 @@ def submit_enquiry(
 
 
 def _notification_text(enquiry_id: int) -> tuple[str, str]:
-    waiting = Enquiry.objects.filter(status=EnquiryStatus.NEW).count()
     path = reverse("admin:contacts_enquiry_change", args=[enquiry_id])
     subject = "Ny henvendelse fra nettstedet"
     body = (
-        "Det har kommet en ny henvendelse via kontaktskjemaet på nettstedet.\n\n"
-        f"Nye henvendelser som venter: {waiting}\n\n"
+        "Det har kommet 1 ny henvendelse via kontaktskjemaet på nettstedet.\n\n"
         f"Åpne henvendelsen: {settings.SITE_URL}{path}\n\n"
         "Av personvernhensyn står ingen personopplysninger i denne e-posten.\n"
     )
@@ -126,18 +131,15 @@ def _claim(notification_id: int, now: dt.datetime) -> bool:
     )
 
 
-def deliver_notification(notification_id: int) -> bool:
-    """Send one notification if nobody else is; record the outcome. True when sent."""
-    now = timezone.now()
+def _send(notification_id: int, enquiry_id: int) -> bool:
+    """Send a claimed notification and record the outcome. True when sent."""
     recipients = settings.CONTACTS_NOTIFY_EMAILS
     if not recipients:
         logger.warning("No PILARO_NOTIFY_EMAILS set: notification %s waits", notification_id)
+        Notification.objects.filter(pk=notification_id).update(claimed_until=None)
         return False
-    if not _claim(notification_id, now):
-        return False
-    notification = Notification.objects.get(pk=notification_id)
     try:
-        subject, body = _notification_text(notification.enquiry_id)
+        subject, body = _notification_text(enquiry_id)
         send_mail(subject, body, None, recipients)
     except Exception as exc:  # any failure leaves it for the retry command
         Notification.objects.filter(pk=notification_id).update(
@@ -153,6 +155,14 @@ def deliver_notification(notification_id: int) -> bool:
         state=NotificationState.SENT, sent_at=timezone.now(), last_error="", claimed_until=None
     )
     return True
+
+
+def deliver_notification(notification_id: int) -> bool:
+    """Send one notification if nobody else is sending it. True when sent."""
+    if not _claim(notification_id, timezone.now()):
+        return False
+    enquiry_id = Notification.objects.values_list("enquiry_id", flat=True).get(pk=notification_id)
+    return _send(notification_id, enquiry_id)
 
 
 def send_pending_notifications(*, limit: int = 500) -> tuple[int, int]:

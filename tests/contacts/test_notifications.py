@@ -25,7 +25,7 @@ def test_the_notification_carries_a_count_and_a_link_but_no_personal_data(
     enquiry = Enquiry.objects.get()
     assert message.to == ["saksbehandler@example.no"]
     assert f"https://pilaro.example/intern/contacts/enquiry/{enquiry.pk}/change/" in message.body
-    assert "Nye henvendelser som venter: 1" in message.body
+    assert "Det har kommet 1 ny henvendelse" in message.body
     text = message.subject + message.body
     for value in ("Kari", "Nordmann", "kari@", "4791234567", "912 34 567", "Ring meg"):
         assert value not in text
@@ -36,6 +36,25 @@ def test_nothing_is_sent_before_the_transaction_commits(client, fresh_form):
 
     assert mail.outbox == []
     assert Notification.objects.get().state == "pending"
+
+
+def test_a_notification_whose_sender_died_is_sent_by_the_retry_once_its_claim_runs_out(
+    client, fresh_form
+):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    client.post("/kontakt/", fresh_form())  # committed, but the sender never ran
+    call_command("send_pending_notifications", verbosity=0)
+    assert mail.outbox == []  # still claimed by the sender that died
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        call_command("send_pending_notifications", verbosity=0)
+
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().state == "sent"
 
 
 def test_with_the_mail_server_down_the_enquiry_is_kept_and_the_retry_sends_it(
@@ -59,10 +78,13 @@ def test_with_the_mail_server_down_the_enquiry_is_kept_and_the_retry_sends_it(
     assert len(mail.outbox) == 1
 
 
-def test_a_notification_is_given_up_after_the_maximum_attempts(client, fresh_form, settings):
+def test_a_notification_is_given_up_after_the_maximum_attempts(
+    client, fresh_form, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.conftest.FailingBackend"
     settings.CONTACTS_NOTIFY_MAX_ATTEMPTS = 2
-    client.post("/kontakt/", fresh_form())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/kontakt/", fresh_form())
 
     for _ in range(4):
         call_command("send_pending_notifications", verbosity=0)

@@ -57,7 +57,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, count: int, expired: bool, verbosity: int, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_enquiries is for benchmarks: it runs only with DJANGO_DEBUG on.")
+            raise CommandError(
+                "seed_enquiries is for benchmarks: it runs only with DJANGO_DEBUG on."
+            )
         if connection.vendor != "postgresql":
             raise CommandError("seed_enquiries needs PostgreSQL.")
         prefix = f"seed-{secrets.token_hex(4)}-"
@@ -69,4 +71,6 @@ class Command(BaseCommand):
             cursor.execute(NOTIFICATIONS, params)
             cursor.execute("ANALYZE contacts_enquiry; ANALYZE contacts_consent;")
         if verbosity:
-            self.stdout.write(f"{count} enquiries inserted ({'expired' if expired else 'current'}).")
+            self.stdout.write(
+                f"{count} enquiries inserted ({'expired' if expired else 'current'})."
+            )
