@@ -13,12 +13,13 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/pilaro
 RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install run serve test lint format lock collectstatic audit bench
+.PHONY: help install browser run serve test lint format lock collectstatic audit bench screenshots
 
 help:
 	@echo "make run     - development server at http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set)"
 	@echo "make test    - lint and the whole test suite, on PostgreSQL"
 	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
+	@echo "make screenshots - regenerate docs/screenshots/ in Chromium"
 	@echo "make bench   - benchmarks (several minutes): bench/results.json, docs/performance.md"
 	@echo "make audit   - known vulnerabilities in requirements.lock and package-lock.json"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
@@ -36,6 +37,14 @@ node_modules/.package-lock.json: package-lock.json
 	touch $@
 
 install: $(VENV)/.installed node_modules/.package-lock.json
+
+# Debian's Chromium for the browser tests (no browser can be downloaded by Playwright).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "Chromium is missing and could not be installed: apt-get install chromium"; exit 1; }; }
 
 collectstatic: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -65,9 +74,16 @@ format: install
 
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export DJANGO_SETTINGS_MODULE := tests.settings
-test: lint
+test: lint browser
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
+
+# The README's screenshots, from the real site in Chromium.
+screenshots: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+screenshots: export DJANGO_SETTINGS_MODULE := tests.settings
+screenshots: install browser
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 # Benchmarks: gunicorn with production settings on loopback, against a throw-away
 # PostgreSQL database (BENCH_DATABASE_URL, default pilaro_bench), wrk and an async

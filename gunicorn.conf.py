@@ -12,7 +12,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pilaro_site.settings")
 
 wsgi_app = "pilaro_site.wsgi:application"
 bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
-workers = env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1, minimum=1)
+# Cores + 1, not gunicorn's usual 2 x cores + 1: with PostgreSQL on the same cores, fewer
+# processes gave the same throughput and a third of the tail latency (docs/performance.md).
+workers = env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1, minimum=1)
 threads = env_int("GUNICORN_THREADS", 1, minimum=1)
 timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = 30

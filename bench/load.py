@@ -117,14 +117,18 @@ def submissions(base: str, users: int, seconds: float, wait: float = 0.0) -> Tal
     return asyncio.run(_run(base, users, seconds, lambda v, t: _submit(v, t, wait)))
 
 
-def spam_flood(base: str, users: int, seconds: float) -> Tally:
-    """Bots from many addresses: half fill the honeypot, half post at once after the GET."""
+def spam_flood(base: str, users: int, seconds: float, rate: float) -> Tally:
+    """Bots from many addresses, `rate` form submissions a second in all: half fill the
+    honeypot, half post at once after the GET (too fast for a person)."""
+    interval = users / rate
 
     async def bot(visitor: Visitor, tally: Tally) -> None:
+        started = time.monotonic()
         visitor.address = _address()
         data = await visitor.form()
         if random.random() < 0.5:  # noqa: S311
             data["website"] = "https://spam.example"
         tally.count(await visitor.post(data))
+        await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
 
     return asyncio.run(_run(base, users, seconds, bot))

@@ -73,6 +73,10 @@ def contact(request: HttpRequest) -> HttpResponse:
         logger.warning("Callback form: rate limit reached")
         return render(request, "contacts/too_many.html", status=429)
 
+    if request.POST.get("website"):
+        # The honeypot: answered before any validation, so a flood of bots costs little.
+        logger.info("Callback form: spam trap tripped, nothing stored")
+        return _see_other(reverse("contacts:thanks"))
     form = EnquiryForm(request.POST)
     if not form.is_valid():
         status = 200

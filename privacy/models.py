@@ -10,15 +10,29 @@ class NoticeChangedError(Exception):
     """A published version's text differs from the one recorded when it was published."""
 
 
+# Rows of published versions, remembered per process: a recorded version is never changed
+# or deleted (consents protect it), and every form post needs one.
+_recorded: dict[tuple[str, str, str], NoticeVersion] = {}
+
+
+def forget_recorded_versions() -> None:
+    """For tests, whose transactions roll recorded rows back."""
+    _recorded.clear()
+
+
 class NoticeVersionManager(models.Manager["NoticeVersion"]):
     def for_notice(self, notice: Notice) -> NoticeVersion:
         """The row of a published version, recorded now if `sync_notices` has not yet."""
+        key = (self.db, notice.version, notice.sha256)
+        if key in _recorded:
+            return _recorded[key]
         row, _ = self.get_or_create(
             version=notice.version,
             defaults={"effective_date": notice.effective, "sha256": notice.sha256},
         )
         if row.sha256 != notice.sha256:
             raise NoticeChangedError(f"Notice version {notice.version} changed since publication.")
+        _recorded[key] = row
         return row
 
 

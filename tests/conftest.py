@@ -129,6 +129,9 @@ class FailingBackend(EmailBackend):
 
 @pytest.fixture(autouse=True)
 def _contact_settings(settings):
+    from privacy.models import forget_recorded_versions
+
+    forget_recorded_versions()
     settings.CONTACTS_MIN_FILL_SECONDS = 0
     settings.CONTACTS_NOTIFY_EMAILS = ["saksbehandler@example.no"]
     settings.SITE_URL = "https://pilaro.example"
