@@ -14,7 +14,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -35,6 +36,15 @@ from contacts.models import (
     Notification,
     WithdrawalChannel,
 )
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
 
 # --- Filters ------------------------------------------------------------------------------
 
@@ -283,6 +293,10 @@ class EnquiryAdmin(admin.ModelAdmin):
         return enquiry.marketing
 
     def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if _is_email(term):
+            # A whole address: that person's enquiries, by an index, not a scan of every row.
+            return queryset.filter(email__iexact=term), False
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         e164 = services.normalise_phone(search_term) if search_term else None
         if e164:

@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from privacy.models import NoticeVersion
@@ -85,6 +86,8 @@ class Enquiry(models.Model):
                 condition=Q(legal_hold_reason=""),
             ),
             models.Index(fields=["email"], name="enquiry_email"),
+            # Case-insensitive exact e-mail: the admin search and data-subject requests.
+            models.Index(Upper("email"), name="enquiry_email_upper"),
             models.Index(fields=["phone"], name="enquiry_phone"),
         ]
         permissions = [
@@ -171,6 +174,14 @@ class Consent(models.Model):
     class Meta:
         verbose_name = "samtykke"
         verbose_name_plural = "samtykker"
+        indexes = [
+            # The admin shows, for every listed enquiry, whether marketing consent is in force.
+            models.Index(
+                fields=["enquiry"],
+                name="consent_marketing_in_force",
+                condition=Q(purpose="marketing", given=True, withdrawn_at__isnull=True),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["enquiry", "purpose"], name="one_consent_per_purpose"),
             models.CheckConstraint(
