@@ -13,4 +13,8 @@ from pilaro_site.settings import *  # noqa: F403
 
 # Django's test client speaks plain HTTP; the redirect itself is covered by check --deploy.
 SECURE_SSL_REDIRECT = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Fast for the suite; PBKDF2 too, for users that a production-settings server must log in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]

@@ -38,6 +38,9 @@ def chromium():
         )
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread; the tests' own
+    # database calls are synchronous all the same (Playwright's documented workaround).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
@@ -62,6 +65,42 @@ def site(transactional_db):
     server.stop()
 
 
+@pytest.fixture
+def saksbehandler_group(transactional_db):
+    """The group the data migration makes; a transactional test's flush removes it."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    migration = importlib.import_module("contacts.migrations.0004_saksbehandler_group")
+    migration.create_group(apps, None)
+    return Group.objects.get(name="Saksbehandler")
+
+
+@pytest.fixture
+def saksbehandler(saksbehandler_group):
+    """A "Saksbehandler" whose password the production-settings server can check."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+
+    user = User.objects.create(
+        username="saksbehandler",
+        password=make_password("et-langt-passord-1", hasher="pbkdf2_sha256"),
+        is_staff=True,
+    )
+    user.groups.add(saksbehandler_group)
+    return user
+
+
+def log_in(page, site: str, user) -> None:
+    page.goto(site + "/intern/")
+    page.get_by_label("Brukernavn").fill(user.username)
+    page.get_by_label("Passord").fill("et-langt-passord-1")
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_role("button", name="Logg ut").wait_for()
+
+
 class ConsoleWatch:
     """Collects what the browser reports as errors: CSP violations, failed loads, 404s."""
 
@@ -70,6 +109,9 @@ class ConsoleWatch:
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        page.on(
+            "response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}")
+        )
 
 
 @pytest.fixture

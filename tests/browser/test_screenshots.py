@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from django.contrib.auth.models import Group, User
-
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, log_in
 from tests.contacts.factories import make_enquiry
 
 PEOPLE = [
@@ -23,7 +21,7 @@ PEOPLE = [
 ]
 
 
-def test_screenshots_of_the_pages_a_newcomer_should_see(site, new_page, tmp_path):
+def test_screenshots_of_the_pages_a_newcomer_should_see(site, new_page, tmp_path, saksbehandler):
     folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -36,9 +34,9 @@ def test_screenshots_of_the_pages_a_newcomer_should_see(site, new_page, tmp_path
     phone.goto(site + "/personvern/")
     phone.screenshot(path=folder / "personvern-phone.png", full_page=True)
     page.goto(site + "/kontakt/")
-    page.get_by_label("Navn").fill("Kari Nordmann")
-    page.get_by_label("E-post").fill("kari@")
-    page.get_by_label("Telefon").fill("12")
+    page.locator("#id_name").fill("Kari Nordmann")
+    page.locator("#id_email").fill("kari@")
+    page.locator("#id_phone").fill("12")
     page.get_by_role("button", name="Send").click()
     page.wait_for_selector("#feil")
     page.screenshot(path=folder / "skjema-med-feil.png", full_page=True)
@@ -46,13 +44,9 @@ def test_screenshots_of_the_pages_a_newcomer_should_see(site, new_page, tmp_path
     for name, company in PEOPLE:
         email = name.split()[0].lower().replace("å", "a").replace("ø", "o") + "@example.no"
         make_enquiry(name=name, company=company, email=email)
-    user = User.objects.create_user("saksbehandler", password="et-langt-passord-1", is_staff=True)
-    user.groups.add(Group.objects.get(name="Saksbehandler"))
-    page.goto(site + "/intern/")
-    page.get_by_label("Brukernavn").fill("saksbehandler")
-    page.get_by_label("Passord").fill("et-langt-passord-1")
-    page.get_by_role("button", name="Logg inn").click()
+    log_in(page, site, saksbehandler)
     page.goto(site + "/intern/contacts/enquiry/")
+    page.get_by_role("link", name="Ingrid Haugen").wait_for()
     page.screenshot(path=folder / "admin-henvendelser.png", full_page=True)
 
     names = sorted(p.name for p in folder.glob("*.png"))
