@@ -156,3 +156,17 @@ def fresh_form(client):
         return {k: v for k, v in data.items() if v is not None}
 
     return make
+
+
+# --- Named users --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alice(client):
+    """A "Saksbehandler" (the triage group the data migration makes), logged in."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("alice", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Saksbehandler"))
+    client.force_login(user)
+    return user

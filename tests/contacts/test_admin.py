@@ -22,15 +22,6 @@ ADMIN = "/intern/contacts/enquiry/"
 
 
 @pytest.fixture
-def alice(client) -> User:
-    """A Saksbehandler, logged in."""
-    user = User.objects.create_user("alice", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Saksbehandler"))
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def bob(client) -> User:
     """Staff, but not a Saksbehandler."""
     user = User.objects.create_user("bob", password="pw", is_staff=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 
 from contacts.models import AuditEntry, Consent, Enquiry, ErasureRecord, Note
@@ -14,14 +14,6 @@ from tests.contacts.factories import make_enquiry
 
 pytestmark = pytest.mark.django_db
 PAGE = "/intern/contacts/enquiry/personvern/"
-
-
-@pytest.fixture
-def alice(client) -> User:
-    user = User.objects.create_user("alice", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Saksbehandler"))
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 
 from contacts.models import Enquiry, Notification
 from contacts.services import deliver_notification
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -99,19 +97,12 @@ def test_two_senders_at_once_send_each_notification_once(client, fresh_form):
     mail.outbox.clear()
     Notification.objects.update(state="pending", attempts=0, claimed_until=None, sent_at=None)
     ids = list(Notification.objects.values_list("pk", flat=True))
-    barrier = threading.Barrier(2)
 
     def send_all():
-        barrier.wait()
         for pk in ids:
             deliver_notification(pk)
-        connection.close()
 
-    threads = [threading.Thread(target=send_all) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_at_once(send_all, send_all) == []
 
     assert len(mail.outbox) == 20
     assert Notification.objects.filter(state="sent").count() == 20

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts.models import Consent, Enquiry, ErasureRecord, Notification
+from tests.concurrency import run_at_once
 from tests.contacts.factories import make_enquiry
 
 pytestmark = pytest.mark.django_db
@@ -95,23 +95,11 @@ def test_it_works_in_batches():
 def test_two_purges_at_once_erase_each_enquiry_once():
     ids = {expired().pk for _ in range(60)}
     kept_one = kept()
-    barrier = threading.Barrier(2)
-    errors = []
 
     def purge():
-        barrier.wait()
-        try:
-            call_command("purge_expired_enquiries", "--batch-size", "5", verbosity=0)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+        call_command("purge_expired_enquiries", "--batch-size", "5", verbosity=0)
 
-    threads = [threading.Thread(target=purge) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_at_once(purge, purge)
 
     assert errors == []
     assert list(Enquiry.objects.values_list("pk", flat=True)) == [kept_one.pk]
@@ -141,24 +129,14 @@ def test_erasures_are_applied_again_after_a_restore_from_backup(tmp_path):
 def test_a_purge_running_while_new_enquiries_arrive_erases_only_expired_ones():
     old = {expired().pk for _ in range(40)}
     arrived: list[int] = []
-    barrier = threading.Barrier(2)
 
     def arrive():
-        barrier.wait()
         for _ in range(40):
             arrived.append(make_enquiry().pk)
-        connection.close()
 
     def purge():
-        barrier.wait()
         call_command("purge_expired_enquiries", "--batch-size", "3", verbosity=0)
-        connection.close()
 
-    threads = [threading.Thread(target=arrive), threading.Thread(target=purge)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    assert run_at_once(arrive, purge) == []
     assert set(Enquiry.objects.values_list("pk", flat=True)) == set(arrived)
     assert set(ErasureRecord.objects.values_list("enquiry_id", flat=True)) == old

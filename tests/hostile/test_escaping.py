@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from contacts.services import add_note
 from tests.contacts.factories import make_enquiry
@@ -22,14 +21,6 @@ def test_the_form_redisplays_hostile_input_escaped(client, fresh_form):
     response = client.post("/kontakt/", fresh_form(company=NASTY, message=NASTY, phone="12"))
 
     assert_escaped(response.content.decode())
-
-
-@pytest.fixture
-def alice(client) -> User:
-    user = User.objects.create_user("alice", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Saksbehandler"))
-    client.force_login(user)
-    return user
 
 
 def test_admin_pages_show_stored_hostile_text_escaped(client, alice):

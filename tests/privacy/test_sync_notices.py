@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from privacy import manifest
 from privacy.models import NoticeVersion
+from tests.concurrency import run_at_once
 
 
 @pytest.mark.django_db
@@ -64,21 +62,9 @@ def test_record_adds_new_versions_to_the_manifest_without_rewriting_old_ones(not
 def test_two_runs_at_once_record_each_version_once(notice_dir):
     for i in range(5):
         notice_dir.write(f"1.{i}", f"2026-0{i + 1}-01")
-    failures = []
 
     def run():
-        try:
-            call_command("sync_notices", verbosity=0)
-        except Exception as exc:  # collected and asserted below
-            failures.append(exc)
-        finally:
-            connection.close()
+        call_command("sync_notices", verbosity=0)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert failures == []
+    assert run_at_once(run, run) == []
     assert NoticeVersion.objects.count() == 5
