@@ -56,13 +56,23 @@ def test_the_inbox_defaults_to_open_enquiries(client, alice):
 
 
 def test_the_inbox_shows_contact_links_and_marketing_consent(client, alice):
-    enquiry = make_enquiry(email="kari@example.no", phone="+4791234567")
+    with_marketing = make_enquiry(email="kari@example.no", phone="+4791234567")
+    Consent.objects.create(
+        enquiry=with_marketing,
+        purpose="marketing",
+        given=True,
+        label_text="Ja.",
+        given_at=timezone.now(),
+        notice_version=Consent.objects.get(enquiry=with_marketing).notice_version,
+    )
+    make_enquiry(email="ola@example.no")
 
     html = client.get(ADMIN).content.decode()
 
     assert 'href="mailto:kari@example.no"' in html
     assert 'href="tel:+4791234567"' in html
-    assert enquiry.retain_until is not None
+    # One marketing consent in force, one without: one "yes" and one "no" icon.
+    assert html.count("icon-yes") == 1 and html.count("icon-no") == 1
 
 
 @pytest.mark.parametrize("typed", ["912 34 567", "+47 912 34 567", "0047 91234567", "91234567"])
