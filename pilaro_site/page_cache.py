@@ -9,7 +9,7 @@ the CSRF and form tokens, and each reader gets fresh ones and their own CSRF coo
 The middleware stands right after WhiteNoise, so the security headers (CSP, HSTS,
 Permissions-Policy, ...) are still added on the way out. It serves only GET and HEAD
 without a query string, and only to visitors whose sole cookie (if any) is the CSRF
-cookie: staff, with a session, always get the full stack.
+cookie: staff, with a session, always get the full stack. Off when DJANGO_DEBUG is on.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ class AnonymousPageCacheMiddleware:
 
     def _eligible(self, request: HttpRequest) -> bool:
         return (
-            request.method in ("GET", "HEAD")
+            not settings.DEBUG  # in development an edited template shows at once
+            and request.method in ("GET", "HEAD")
             and not request.META.get("QUERY_STRING")
             and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
         )

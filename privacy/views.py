@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -54,7 +55,7 @@ def _serve(
     request: HttpRequest, key: Hashable, changed_on: dt.date, render: Callable[[], str]
 ) -> HttpResponse:
     """Serve a page rendered once per key, with ETag and Last-Modified; 304 when unchanged."""
-    page = _pages.get(key)
+    page = None if settings.DEBUG else _pages.get(key)  # development: edits show at once
     if page is None:
         content = render().encode()
         # Whole seconds: HTTP dates have no fractions, and If-Modified-Since must match.
