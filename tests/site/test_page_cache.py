@@ -104,3 +104,13 @@ def test_a_new_day_renders_the_page_again(renders, notice_dir):
         after = Client().get("/personvern/").content.decode()
 
     assert "Versjon 1.0" in before and "Versjon 1.1" in after
+
+
+def test_in_development_every_request_renders_so_template_edits_show(renders, settings):
+    settings.DEBUG = True
+
+    Client().get("/personvern/")
+    per_page = len(renders)
+    Client().get("/personvern/")
+
+    assert per_page > 0 and len(renders) == 2 * per_page
