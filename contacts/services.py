@@ -71,25 +71,17 @@ def submit_enquiry(
                 retain_until=retention_date(now, now),
                 form_nonce=nonce,
             )
+            given = {ConsentPurpose.ENQUIRY: True, ConsentPurpose.MARKETING: marketing}
             Consent.objects.bulk_create(
-                [
-                    Consent(
-                        enquiry=enquiry,
-                        purpose=ConsentPurpose.ENQUIRY,
-                        given=True,
-                        label_text=labels[ConsentPurpose.ENQUIRY],
-                        given_at=now,
-                        notice_version=notice_version,
-                    ),
-                    Consent(
-                        enquiry=enquiry,
-                        purpose=ConsentPurpose.MARKETING,
-                        given=marketing,
-                        label_text=labels[ConsentPurpose.MARKETING],
-                        given_at=now,
-                        notice_version=notice_version,
-                    ),
-                ]
+                Consent(
+                    enquiry=enquiry,
+                    purpose=purpose,
+                    given=given[purpose],
+                    label_text=labels[purpose],
+                    given_at=now,
+                    notice_version=notice_version,
+                )
+                for purpose in ConsentPurpose
             )
             # Claimed by this process from the start: it sends right after the commit. Should
             # it die first, the claim runs out and send_pending_notifications takes over.

@@ -32,10 +32,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def site_env(**overrides: str) -> dict[str, str]:
-    """The process environment without the site's own variables, plus production values."""
+def clean_env(**overrides: str) -> dict[str, str]:
+    """The process environment without any of the site's own variables, plus overrides."""
     prefixes = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "EMAIL_URL", "PILARO_", "GUNICORN_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env.update(overrides)
+    return env
+
+
+def site_env(**overrides: str) -> dict[str, str]:
+    """The process environment without the site's own variables, plus production values."""
+    env = clean_env()
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "pilaro_site.settings",

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
@@ -19,14 +18,6 @@ PRODUCTION_ENV = {
     "PILARO_NOTIFY_EMAILS": "saksbehandler@pilaro.example",
     "PILARO_SITE_URL": "https://pilaro.example",
 }
-
-
-def clean_env(**overrides: str) -> dict[str, str]:
-    """The process environment without any of the site's own variables, plus overrides."""
-    prefixes = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "EMAIL_URL", "PILARO_", "GUNICORN_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(overrides)
-    return env
 
 
 @pytest.fixture

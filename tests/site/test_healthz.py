@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from tests.site.conftest import PRODUCTION_ENV, clean_env
+from tests.servers import clean_env
+from tests.site.conftest import PRODUCTION_ENV
 
 
 @pytest.mark.django_db

@@ -12,8 +12,8 @@ import urllib.request
 
 import pytest
 
-from tests.servers import free_port
-from tests.site.conftest import PRODUCTION_ENV, ROOT, clean_env
+from tests.servers import clean_env, free_port
+from tests.site.conftest import PRODUCTION_ENV, ROOT
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:

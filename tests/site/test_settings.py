@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import secrets
 
-from tests.site.conftest import PRODUCTION_ENV, clean_env
+from tests.servers import clean_env
+from tests.site.conftest import PRODUCTION_ENV
 
 
 def test_check_deploy_is_clean_with_production_values(run_python):
