@@ -16,7 +16,6 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,7 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from contacts import services
+from contacts import phone as phone_numbers
 from contacts.models import (
     AuditEntry,
     Consent,
@@ -36,6 +35,7 @@ from contacts.models import (
     Notification,
     WithdrawalChannel,
 )
+from contacts.services import erasure, export, subject_requests, triage
 
 
 def _is_email(text: str) -> bool:
@@ -196,7 +196,7 @@ class SubjectSearchForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("email") and not cleaned.get("phone"):
             raise forms.ValidationError("Skriv inn en e-postadresse eller et telefonnummer.")
-        if cleaned.get("phone") and services.normalise_phone(cleaned["phone"]) is None:
+        if cleaned.get("phone") and phone_numbers.for_search(cleaned["phone"]) is None:
             self.add_error("phone", "Telefonnummeret kunne ikke leses.")
         return cleaned
 
@@ -259,9 +259,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).annotate(marketing=services.marketing_consent_in_force())
-        )
+        return super().get_queryset(request).with_marketing_consent()
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -298,7 +296,7 @@ class EnquiryAdmin(admin.ModelAdmin):
             # A whole address: that person's enquiries, by an index, not a scan of every row.
             return queryset.filter(email__iexact=term), False
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        e164 = services.normalise_phone(search_term) if search_term else None
+        e164 = phone_numbers.for_search(search_term) if search_term else None
         if e164:
             # "912 34 567", "+47 91234567" and "0047912..." all find +4791234567.
             results |= queryset.filter(phone=e164)
@@ -307,7 +305,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     # --- Saving: through the services -----------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        services.save_enquiry(enquiry=obj, changed=form.changed_data, actor=request.user)
+        triage.save_enquiry(enquiry=obj, changed=form.changed_data, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
@@ -316,7 +314,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         # New notes only (existing ones are read-only), each through the service.
         for note in formset.save(commit=False):
             if note.pk is None:
-                note.pk = services.add_note(
+                note.pk = triage.add_note(
                     enquiry=form.instance, author=request.user, text=note.text
                 ).pk
 
@@ -327,11 +325,11 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Tildel meg", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        count = services.assign(ids=queryset.values_list("pk", flat=True), assignee=request.user)
+        count = triage.assign(ids=queryset.values_list("pk", flat=True), assignee=request.user)
         self._report(request, count, "tildelt deg")
 
     def _set_status(self, request, queryset, status: EnquiryStatus) -> None:
-        count = services.set_status(ids=queryset.values_list("pk", flat=True), status=status)
+        count = triage.set_status(ids=queryset.values_list("pk", flat=True), status=status)
         self._report(request, count, f"satt til «{status.label}»")
 
     @admin.action(description="Sett status: under behandling", permissions=["change"])
@@ -352,7 +350,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Eksporter valgte til CSV", permissions=["export"])
     def export_csv(self, request, queryset):
-        body = services.export_csv(ids=queryset.values_list("pk", flat=True), actor=request.user)
+        body = export.export_csv(ids=queryset.values_list("pk", flat=True), actor=request.user)
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="henvendelser-{stamp}.csv"'
@@ -360,7 +358,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Slett valgte nå", permissions=["erase"])
     def erase_now(self, request, queryset):
-        count = services.erase_enquiries(
+        count = erasure.erase_enquiries(
             ids=queryset.values_list("pk", flat=True),
             reason=ErasureReason.STAFF,
             actor=request.user,
@@ -373,6 +371,23 @@ class EnquiryAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("personvern/", wrap(self.subject_request_view), name="contacts_enquiry_subject"),
+            path(
+                "personvern/innsyn.json",
+                wrap(self.subject_download_view),
+                {"as_json": True},
+                name="contacts_enquiry_subject_json",
+            ),
+            path(
+                "personvern/innsyn/",
+                wrap(self.subject_download_view),
+                {"as_json": False},
+                name="contacts_enquiry_subject_report",
+            ),
+            path(
+                "personvern/slett/",
+                wrap(self.subject_erase_view),
+                name="contacts_enquiry_subject_erase",
+            ),
             path(
                 "samtykke/<int:consent_id>/trekk-tilbake/",
                 wrap(self.withdraw_view),
@@ -388,7 +403,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         back = reverse("admin:contacts_enquiry_change", args=[consent.enquiry_id])
         form = WithdrawalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            done = services.record_withdrawal(
+            done = triage.record_withdrawal(
                 consent=consent, channel=form.cleaned_data["channel"], actor=request.user
             )
             if done:
@@ -408,51 +423,72 @@ class EnquiryAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/contacts/withdraw.html", context)
 
-    def subject_request_view(self, request: HttpRequest) -> HttpResponse:
-        """Innsyn, retting og sletting for one person, found by e-mail or phone.
+    # --- Data-subject requests: one view per step --------------------------------------------
+    # Everything is POSTed so that the person's address never stands in a URL or a log.
 
-        Everything is POSTed so that the person's address never stands in a URL or a log.
-        """
+    def _subject_search(self, request: HttpRequest) -> SubjectSearchForm:
         if not request.user.has_perm("contacts.handle_data_subject_requests"):
             raise PermissionDenied
-        form = SubjectSearchForm(request.POST or None)
-        enquiries: list[Enquiry] | None = None
-        step = request.POST.get("step", "search")
-        if request.method == "POST" and form.is_valid():
-            email, phone = form.cleaned_data["email"], form.cleaned_data["phone"]
-            if step == "erase":
-                ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
-                count = services.erase_enquiries(
-                    ids=ids, reason=ErasureReason.REQUEST, actor=request.user
-                )
-                self.message_user(
-                    request, f"{count} henvendelse(r) med notater og samtykker er slettet."
-                )
-                return HttpResponseRedirect(reverse("admin:contacts_enquiry_subject"))
-            enquiries = services.find_subject_records(email=email, phone=phone, actor=request.user)
-            if step in ("json", "html"):
-                data = services.subject_download(enquiries=enquiries, actor=request.user)
-                if step == "json":
-                    response = HttpResponse(
-                        json.dumps(data, ensure_ascii=False, indent=2),
-                        content_type="application/json; charset=utf-8",
-                    )
-                    response["Content-Disposition"] = 'attachment; filename="innsyn.json"'
-                    return response
-                return TemplateResponse(
-                    request,
-                    "admin/contacts/subject_report.html",
-                    {"data": data, "enquiries": enquiries},
-                )
+        return SubjectSearchForm(request.POST or None)
+
+    def _subject_page(self, request, form, enquiries, *, confirm_erase=False) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": "Innsyn, retting og sletting",
             "form": form,
             "enquiries": enquiries,
-            "confirm_erase": step == "confirm_erase",
+            "confirm_erase": confirm_erase,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/contacts/subject_request.html", context)
+
+    def subject_request_view(self, request: HttpRequest) -> HttpResponse:
+        """Innsyn, retting og sletting for one person: find them by e-mail or phone."""
+        form = self._subject_search(request)
+        enquiries = None
+        if request.method == "POST" and form.is_valid():
+            enquiries = subject_requests.find_subject_records(
+                **form.cleaned_data, actor=request.user
+            )
+        return self._subject_page(request, form, enquiries)
+
+    def subject_download_view(self, request: HttpRequest, as_json: bool) -> HttpResponse:
+        """Everything held about the person, as a JSON file or a page to print."""
+        form = self._subject_search(request)
+        if request.method != "POST" or not form.is_valid():
+            return self._subject_page(request, form, None)
+        enquiries = subject_requests.find_subject_records(**form.cleaned_data, actor=request.user)
+        data = subject_requests.subject_download(enquiries=enquiries, actor=request.user)
+        if not as_json:
+            context = {"data": data, "enquiries": enquiries}
+            return TemplateResponse(request, "admin/contacts/subject_report.html", context)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="innsyn.json"'
+        return response
+
+    def subject_erase_view(self, request: HttpRequest) -> HttpResponse:
+        """Erase the person's enquiries: first a confirmation listing them, then erasure.
+
+        Only enquiries that the search for this person finds now are erased, whatever ids
+        the confirmation posts: a changed or stale list can never reach anyone else's.
+        """
+        form = self._subject_search(request)
+        if request.method != "POST" or not form.is_valid():
+            return self._subject_page(request, form, None)
+        found = subject_requests.find_subject_records(**form.cleaned_data, actor=request.user)
+        if "confirmed" not in request.POST:
+            return self._subject_page(request, form, found, confirm_erase=True)
+        confirmed = set(request.POST.getlist("ids"))
+        count = erasure.erase_enquiries(
+            ids=[e.pk for e in found if str(e.pk) in confirmed],
+            reason=ErasureReason.REQUEST,
+            actor=request.user,
+        )
+        self.message_user(request, f"{count} henvendelse(r) med notater og samtykker er slettet.")
+        return HttpResponseRedirect(reverse("admin:contacts_enquiry_subject"))
 
 
 # --- Logs: read-only ----------------------------------------------------------------------
@@ -524,12 +560,3 @@ admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), StaffUserAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, SuperuserOnlyGroupAdmin)
-
-
-def enquiry_counts() -> dict[str, int]:
-    """For the admin index: how many are new, and how many open ones nobody has taken."""
-    queryset: QuerySet[Enquiry] = Enquiry.objects.all()
-    return {
-        "new": queryset.filter(status=EnquiryStatus.NEW).count(),
-        "unassigned": queryset.open().filter(assignee__isnull=True).count(),
-    }

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -17,9 +17,20 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from contacts import phone as phone_numbers
+from contacts.models import ConsentPurpose
+from contacts.services.intake import Submission
+from pagecache import PerReader
 from privacy.registry import Notice, get_registry
 
 TOKEN_SALT = "contacts.enquiry-form"
+
+
+class Outcome(enum.Enum):
+    STORE = "store"  # valid: store it
+    SPAM = "spam"  # a bot: thank it as if stored, store nothing
+    RESEND = "resend"  # the token was stale or unreadable: show the form again, fresh token
+    INVALID = "invalid"  # field errors: show them
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,12 @@ def consent_labels(notice: Notice) -> dict[str, tuple[str, str]]:
         "enquiry": (enquiry_html, enquiry_text),
         "marketing": (marketing_text, marketing_text),
     }
+
+
+def consent_texts(notice: Notice) -> dict[str, str]:
+    """The plain text of each consent label for `notice`, by purpose: the stored evidence."""
+    labels = consent_labels(notice)
+    return {purpose: labels[purpose][1] for purpose in ConsentPurpose.values}
 
 
 def _no_control_characters(value: str, *, allow_newlines: bool = False) -> None:
@@ -154,7 +171,6 @@ class EnquiryForm(forms.Form):
         # Unbound: a fresh token for the version in force. Bound: the version it names.
         self.token_data: FormToken | None = None
         self.token_problem: str | None = None
-        self.is_spam = False
         if not self.is_bound:
             notice = notice or get_registry().in_force()
             self.initial["token"] = FormToken.issue(notice).sign()
@@ -203,17 +219,13 @@ class EnquiryForm(forms.Form):
         return notice if notice is not None and notice.is_published else None
 
     def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(raw, "NO")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        e164 = phone_numbers.for_storage(self.cleaned_data["phone"])
+        if e164 is None:
             raise ValidationError(
                 "Skriv inn et gyldig telefonnummer, for eksempel 912 34 567 eller +47 912 34 567.",
                 code="invalid",
             )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return e164
 
     def clean_message(self) -> str:
         value = self.cleaned_data["message"]
@@ -235,11 +247,30 @@ class EnquiryForm(forms.Form):
                 else "Skjemaet kunne ikke leses. Se over opplysningene og send igjen.",
                 code=f"token_{problem}",
             )
-        elapsed = time.time() - self.token_data.issued_at
-        if cleaned.get("website") or elapsed < settings.CONTACTS_MIN_FILL_SECONDS:
-            # A bot: the view shows the usual thank-you page and stores nothing.
-            self.is_spam = True
         return cleaned
+
+    def outcome(self) -> Outcome:
+        """What the view should do with this post. After STORE, `submission()` has it all."""
+        if self.data.get("website"):
+            # The honeypot, answered before any validation: a flood of bots costs little.
+            return Outcome.SPAM
+        if not self.is_valid():
+            if self.token_problem:
+                self._reissue_token()
+                return Outcome.RESEND
+            return Outcome.INVALID
+        if time.time() - self.token_data.issued_at < settings.CONTACTS_MIN_FILL_SECONDS:
+            return Outcome.SPAM  # filled in faster than a person can
+        return Outcome.STORE
+
+    def submission(self) -> Submission:
+        data = self.cleaned_data
+        return build_submission(
+            notice=self.notice,
+            nonce=self.token_data.nonce,
+            marketing=data["consent_marketing"],
+            **{name: data[name] for name in ("name", "company", "email", "phone", "message")},
+        )
 
     @property
     def has_field_errors(self) -> bool:
@@ -252,7 +283,7 @@ class EnquiryForm(forms.Form):
         if first_invalid:
             self.fields[first_invalid].widget.attrs["autofocus"] = True
 
-    def reissue_token(self) -> None:
+    def _reissue_token(self) -> None:
         """After a token problem: a fresh token for the version in force, input kept."""
         self.notice = get_registry().in_force()
         self.labels = consent_labels(self.notice)
@@ -260,3 +291,30 @@ class EnquiryForm(forms.Form):
         data["token"] = FormToken.issue(self.notice).sign()
         self.data = data
         self.fields["consent_enquiry"].label = self.labels["enquiry"][0]
+
+
+def build_submission(*, notice: Notice, nonce: str, marketing: bool, **fields: str) -> Submission:
+    """A submission as the form makes it, with the consent texts the form shows for
+    `notice`. Also for made-up enquiries (demo, tests), so they carry the same evidence."""
+    return Submission(
+        **fields,
+        marketing=marketing,
+        labels=consent_texts(notice),
+        notice=notice,
+        nonce=nonce,
+    )
+
+
+def _mark_form_token(context: dict) -> None:
+    form = context.get("form")
+    if isinstance(form, EnquiryForm) and not form.is_bound:
+        form.initial["token"] = FORM_TOKEN.marker
+
+
+# The callback form's token is per reader: a page that shows a blank form and is shared
+# between readers (pagecache) declares it, and each reader gets a token of their own.
+FORM_TOKEN = PerReader(
+    marker="\x00contacts:form-token\x00",
+    mark=_mark_form_token,
+    fresh=lambda request: fresh_form_token(),
+)

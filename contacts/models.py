@@ -11,18 +11,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from contacts import phone as phone_numbers
+from contacts.retention import retention_date
 from privacy.models import NoticeVersion
-
-
-def retention_date(received_at: dt.datetime, last_activity_at: dt.datetime) -> dt.datetime:
-    """Keep an enquiry a set time after its last activity, never past the hard maximum."""
-    after_activity = last_activity_at + dt.timedelta(days=settings.CONTACTS_RETENTION_DAYS)
-    hard_maximum = received_at + dt.timedelta(days=settings.CONTACTS_RETENTION_MAX_DAYS)
-    return min(after_activity, hard_maximum)
 
 
 class EnquiryStatus(models.TextChoices):
@@ -43,6 +38,34 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
     def expired(self, now: dt.datetime) -> EnquiryQuerySet:
         """Past their retention date and not under a legal hold."""
         return self.filter(retain_until__lte=now, legal_hold_reason="")
+
+    def with_marketing_consent(self) -> EnquiryQuerySet:
+        """Annotate `marketing`: a marketing consent given and not withdrawn."""
+        in_force = Consent.objects.filter(
+            enquiry=OuterRef("pk"),
+            purpose=ConsentPurpose.MARKETING,
+            given=True,
+            withdrawn_at__isnull=True,
+        )
+        return self.annotate(marketing=Exists(in_force))
+
+    def about_person(self, *, email: str = "", phone: str = "") -> EnquiryQuerySet:
+        """A person's enquiries: the same e-mail address in any case, or the same phone
+        number however it was typed. Neither given: none."""
+        condition = Q(pk__in=[])
+        if email.strip():
+            condition |= Q(email__iexact=email.strip())
+        e164 = phone_numbers.for_search(phone) if phone.strip() else None
+        if e164:
+            condition |= Q(phone=e164)
+        return self.filter(condition)
+
+    def index_counts(self) -> dict[str, int]:
+        """For the admin index: how many are new, and how many open ones nobody has taken."""
+        return {
+            "new": self.filter(status=EnquiryStatus.NEW).count(),
+            "unassigned": self.open().filter(assignee__isnull=True).count(),
+        }
 
 
 class Enquiry(models.Model):

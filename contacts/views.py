@@ -10,14 +10,14 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from contacts.forms import EnquiryForm
-from contacts.models import ConsentPurpose
-from contacts.services import submit_enquiry
-from privacy.models import NoticeVersion
+from contacts.forms import FORM_TOKEN, EnquiryForm, Outcome
+from contacts.services import intake
+from pagecache import shared_page
 
 logger = logging.getLogger(__name__)
 
@@ -60,50 +60,32 @@ def _see_other(url: str) -> HttpResponse:
     return response
 
 
+def _form_page(request: HttpRequest, form: EnquiryForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "section": "contact"}
+    return TemplateResponse(request, "contacts/contact.html", context, status=status)
+
+
+@shared_page(per_reader=[FORM_TOKEN])
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        response = render(
-            request, "contacts/contact.html", {"form": EnquiryForm(), "section": "contact"}
-        )
-        # Same for every anonymous reader on a given day, but for the tokens.
-        response.anonymous_page_cache = response.anonymous_page_tokens = True
-        return response
+        return _form_page(request, EnquiryForm())
     if _over_the_limit(request):
         logger.warning("Callback form: rate limit reached")
         return render(request, "contacts/too_many.html", status=429)
 
-    if request.POST.get("website"):
-        # The honeypot: answered before any validation, so a flood of bots costs little.
-        logger.info("Callback form: spam trap tripped, nothing stored")
-        return _see_other(reverse("contacts:thanks"))
     form = EnquiryForm(request.POST)
-    if not form.is_valid():
-        status = 200
-        if form.token_problem:
-            form.reissue_token()
-            status = 400
-        return render(
-            request, "contacts/contact.html", {"form": form, "section": "contact"}, status=status
-        )
-    if form.is_spam:
+    outcome = form.outcome()
+    if outcome is Outcome.SPAM:
         logger.info("Callback form: spam trap tripped, nothing stored")
         return _see_other(reverse("contacts:thanks"))
+    if outcome is not Outcome.STORE:
+        # Field errors, or a token too old to use (a fresh one is in the form): 400 either
+        # way, with the visitor's input kept and the errors in Norwegian by each field.
+        return _form_page(request, form, status=400)
 
-    data = form.cleaned_data
     try:
-        notice_version = NoticeVersion.objects.for_notice(form.notice)
-        enquiry = submit_enquiry(
-            name=data["name"],
-            company=data["company"],
-            email=data["email"],
-            phone=data["phone"],
-            message=data["message"],
-            marketing=data["consent_marketing"],
-            labels={purpose: form.labels[purpose][1] for purpose in ConsentPurpose.values},
-            notice_version=notice_version,
-            nonce=form.token_data.nonce,
-        )
+        enquiry = intake.submit_enquiry(submission=form.submission())
     except DatabaseError as exc:
         # The class only: a database error's text can quote the row, personal data and all.
         logger.error("Callback form: database error (%s); nothing stored", type(exc).__name__)
@@ -113,8 +95,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     return _see_other(reverse("contacts:thanks"))
 
 
+@shared_page()
 @require_safe
 def thanks(request: HttpRequest) -> HttpResponse:
-    response = render(request, "contacts/thanks.html", {"section": "contact"})
-    response.anonymous_page_cache = True
-    return response
+    return TemplateResponse(request, "contacts/thanks.html", {"section": "contact"})

@@ -79,8 +79,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public pages for anonymous readers, from memory: see the module's docstring.
-    "pilaro_site.page_cache.AnonymousPageCacheMiddleware",
+    # Pages declared @shared_page, for anonymous readers, from memory: see pagecache/.
+    "pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django import template
 
+from contacts.models import Enquiry
+
 register = template.Library()
 
 
 @register.simple_tag
 def enquiry_counts() -> dict[str, int]:
-    from contacts.admin import enquiry_counts as counts
-
-    return counts()
+    return Enquiry.objects.index_counts()

@@ -1,4 +1,6 @@
-"""Enquiries made directly in the database, for tests that do not go through the form."""
+"""Enquiries made through the intake service, as the form makes them, for tests that do not
+post the form: the same consent rows, notification and retention date, with any other
+field then set as the test needs (status, assignee, legal hold, ...)."""
 
 from __future__ import annotations
 
@@ -7,31 +9,29 @@ import secrets
 
 from django.utils import timezone
 
-from contacts.models import Consent, Enquiry, Notification
-from privacy.models import NoticeVersion
+from contacts.forms import build_submission
+from contacts.models import Enquiry
+from contacts.services import intake
 from privacy.registry import get_registry
 
+TYPED = {"name": "Ola Nordmann", "company": "", "email": "ola@example.no", "phone": "+4791234567"}
 
-def make_enquiry(*, received_at: dt.datetime | None = None, **fields) -> Enquiry:
-    received_at = received_at or timezone.now()
-    defaults = {
-        "name": "Ola Nordmann",
-        "email": "ola@example.no",
-        "phone": "+4791234567",
-        "received_at": received_at,
-        "last_activity_at": received_at,
-        "retain_until": received_at + dt.timedelta(days=365),
-        "form_nonce": secrets.token_urlsafe(16),
-    }
-    enquiry = Enquiry.objects.create(**{**defaults, **fields})
-    version = NoticeVersion.objects.for_notice(get_registry().in_force())
-    Consent.objects.create(
-        enquiry=enquiry,
-        purpose="enquiry",
-        given=True,
-        label_text="Jeg samtykker.",
-        given_at=received_at,
-        notice_version=version,
+
+def make_enquiry(
+    *, received_at: dt.datetime | None = None, marketing: bool = False, message: str = "", **fields
+) -> Enquiry:
+    typed = {name: fields.pop(name, default) for name, default in TYPED.items()}
+    submission = build_submission(
+        notice=get_registry().in_force(),
+        nonce=secrets.token_urlsafe(16),
+        marketing=marketing,
+        message=message,
+        **typed,
     )
-    Notification.objects.create(enquiry=enquiry)
+    enquiry = intake.submit_enquiry(
+        submission=submission, received_at=received_at or timezone.now()
+    )
+    if fields:
+        Enquiry.objects.filter(pk=enquiry.pk).update(**fields)
+        enquiry.refresh_from_db()
     return enquiry

@@ -56,15 +56,7 @@ def test_the_inbox_defaults_to_open_enquiries(client, alice):
 
 
 def test_the_inbox_shows_contact_links_and_marketing_consent(client, alice):
-    with_marketing = make_enquiry(email="kari@example.no", phone="+4791234567")
-    Consent.objects.create(
-        enquiry=with_marketing,
-        purpose="marketing",
-        given=True,
-        label_text="Ja.",
-        given_at=timezone.now(),
-        notice_version=Consent.objects.get(enquiry=with_marketing).notice_version,
-    )
+    make_enquiry(email="kari@example.no", phone="+4791234567", marketing=True)
     make_enquiry(email="ola@example.no")
 
     html = client.get(ADMIN).content.decode()
@@ -133,7 +125,7 @@ def test_a_note_is_added_through_the_change_form(client, alice):
 
 def test_consent_evidence_cannot_be_changed_through_the_admin_form(client, alice):
     enquiry = make_enquiry()
-    consent = Consent.objects.get(enquiry=enquiry)
+    consent = Consent.objects.get(enquiry=enquiry, purpose="enquiry")
     before = (consent.label_text, consent.given, consent.given_at, consent.notice_version_id)
     url = f"{ADMIN}{enquiry.pk}/change/"
     data = form_data(client.get(url).content.decode(), form_id="enquiry_form")
@@ -160,15 +152,16 @@ def test_consent_evidence_cannot_be_changed_through_the_admin_form(client, alice
 
 
 def test_staff_record_a_withdrawal_and_the_system_sets_time_and_channel(client, alice):
-    enquiry = make_enquiry()
-    consent = Consent.objects.get(enquiry=enquiry)
+    enquiry = make_enquiry(marketing=True)
+    consent = Consent.objects.get(enquiry=enquiry, purpose="marketing")
+    shown = consent.label_text
 
     response = client.post(f"{ADMIN}samtykke/{consent.pk}/trekk-tilbake/", {"channel": "e-post"})
 
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None and consent.withdrawal_channel == "e-post"
-    assert consent.label_text == "Jeg samtykker."
+    assert consent.label_text == shown
     assert AuditEntry.objects.filter(action="withdrawal", enquiry_ids=[enquiry.pk]).exists()
 
 

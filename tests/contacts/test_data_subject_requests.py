@@ -9,11 +9,14 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 
 from contacts.models import AuditEntry, Consent, Enquiry, ErasureRecord, Note
-from contacts.services import add_note
+from contacts.services.triage import add_note
 from tests.contacts.factories import make_enquiry
 
 pytestmark = pytest.mark.django_db
 PAGE = "/intern/contacts/enquiry/personvern/"
+JSON = PAGE + "innsyn.json"
+REPORT = PAGE + "innsyn/"
+ERASE = PAGE + "slett/"
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def kari(alice) -> list[Enquiry]:
 
 
 def test_a_search_by_email_finds_every_enquiry_note_and_consent(client, kari):
-    html = client.post(PAGE, {"email": "kari@example.no", "step": "search"}).content.decode()
+    html = client.post(PAGE, {"email": "kari@example.no"}).content.decode()
 
     assert "2 henvendelser" in html
     for enquiry in kari:
@@ -40,13 +43,13 @@ def test_a_search_by_email_finds_every_enquiry_note_and_consent(client, kari):
 
 
 def test_a_search_by_phone_accepts_any_format(client, kari):
-    html = client.post(PAGE, {"phone": "912 34 567", "step": "search"}).content.decode()
+    html = client.post(PAGE, {"phone": "912 34 567"}).content.decode()
 
     assert "1 henvendelse" in html and f"#{kari[0].pk}" in html
 
 
 def test_the_json_download_holds_everything_about_the_person(client, kari):
-    response = client.post(PAGE, {"email": "kari@example.no", "step": "json"})
+    response = client.post(JSON, {"email": "kari@example.no"})
 
     assert response["Content-Disposition"] == 'attachment; filename="innsyn.json"'
     data = json.loads(response.content)
@@ -54,21 +57,21 @@ def test_the_json_download_holds_everything_about_the_person(client, kari):
     first = next(e for e in data["henvendelser"] if e["nr"] == kari[0].pk)
     assert first["navn"] == "Kari Nordmann" and first["telefon"] == "+4791234567"
     assert first["notater"][0]["tekst"] == "Ringte Kari."
-    assert first["samtykker"][0]["tekst_som_ble_vist"] == "Jeg samtykker."
+    shown = Consent.objects.get(enquiry=kari[0], purpose="enquiry").label_text
+    assert shown.startswith("Jeg samtykker i at")
+    assert first["samtykker"][0]["tekst_som_ble_vist"] == shown
     assert AuditEntry.objects.filter(action="subject_download").count() == 1
 
 
 def test_the_readable_page_shows_the_same(client, kari):
-    html = client.post(PAGE, {"email": "kari@example.no", "step": "html"}).content.decode()
+    html = client.post(REPORT, {"email": "kari@example.no"}).content.decode()
 
     assert '<html lang="nb">' in html
     assert "Kari Nordmann" in html and "Ringte Kari." in html
 
 
 def test_erasure_asks_for_confirmation_listing_what_goes(client, kari):
-    html = client.post(
-        PAGE, {"email": "kari@example.no", "step": "confirm_erase"}
-    ).content.decode()
+    html = client.post(ERASE, {"email": "kari@example.no"}).content.decode()
 
     assert "Bekreft sletting" in html
     assert "1 notat(er)" in html
@@ -78,7 +81,7 @@ def test_erasure_asks_for_confirmation_listing_what_goes(client, kari):
 def test_erasure_removes_everything_and_leaves_records_and_an_audit_entry(client, kari):
     ids = [e.pk for e in kari]
 
-    response = client.post(PAGE, {"email": "kari@example.no", "step": "erase", "ids": ids})
+    response = client.post(ERASE, {"email": "kari@example.no", "confirmed": "1", "ids": ids})
 
     assert response.status_code == 302
     assert not Enquiry.objects.filter(pk__in=ids).exists()
@@ -91,8 +94,29 @@ def test_erasure_removes_everything_and_leaves_records_and_an_audit_entry(client
     assert Enquiry.objects.filter(name="Ola").exists()
 
 
+def test_erasure_never_reaches_an_enquiry_the_search_for_the_person_did_not_find(client, kari):
+    ola = Enquiry.objects.get(name="Ola")
+    ids = [kari[0].pk, ola.pk]  # a confirmation page tampered with, or a stale one
+
+    client.post(ERASE, {"email": "kari@example.no", "confirmed": "1", "ids": ids})
+
+    assert not Enquiry.objects.filter(pk=kari[0].pk).exists()
+    assert Enquiry.objects.filter(pk=ola.pk).exists()
+    assert Enquiry.objects.filter(pk=kari[1].pk).exists()  # not confirmed, not erased
+    assert list(ErasureRecord.objects.values_list("enquiry_id", flat=True)) == [kari[0].pk]
+
+
+def test_the_download_and_erasure_pages_answer_only_a_valid_post(client, kari):
+    for url in (JSON, REPORT, ERASE):
+        assert client.get(url).status_code == 200  # the search form, nothing else
+        html = client.post(url, {"email": "", "phone": ""}).content.decode()
+        assert "Skriv inn en e-postadresse eller et telefonnummer." in html
+    assert Enquiry.objects.count() == 3
+    assert not AuditEntry.objects.exists()
+
+
 def test_the_audit_log_can_be_read_but_not_changed_or_deleted_in_admin(client, kari):
-    client.post(PAGE, {"email": "kari@example.no", "step": "search"})
+    client.post(PAGE, {"email": "kari@example.no"})
     superuser = User.objects.create_superuser("root", password="pw")
     client.force_login(superuser)
     entry = AuditEntry.objects.get()
@@ -108,7 +132,7 @@ def test_the_audit_log_can_be_read_but_not_changed_or_deleted_in_admin(client, k
 
 
 def test_the_database_refuses_to_change_or_delete_an_audit_entry(kari, alice):
-    from contacts.services import audit
+    from contacts.services.audit import audit
 
     entry = audit(actor=alice, action="export", ids=[1, 2])
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from contacts.models import Enquiry, Notification
-from contacts.services import deliver_notification
+from contacts.services.notifications import deliver_notification
 from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db

@@ -86,6 +86,7 @@ def test_the_cached_page_keeps_its_security_headers_and_answers_304(renders):
 def test_staff_and_query_strings_get_the_full_stack(renders, client):
     Client().get("/")
     per_page = len(renders)
+    Client().get("/")  # shared: not rendered again
     Client().get("/?utm=x")
     client.force_login(User.objects.create_user("alice", is_staff=True))
     client.get("/")
@@ -98,19 +99,52 @@ def test_a_new_day_renders_the_page_again(renders, notice_dir):
     notice_dir.write("1.1", "2026-12-01")
     oslo = ZoneInfo("Europe/Oslo")
 
+    with time_machine.travel(dt.datetime(2026, 11, 30, 23, 58, tzinfo=oslo), tick=False):
+        Client().get("/personvern/")
+        per_page = len(renders)
     with time_machine.travel(dt.datetime(2026, 11, 30, 23, 59, tzinfo=oslo), tick=False):
         before = Client().get("/personvern/").content.decode()
     with time_machine.travel(dt.datetime(2026, 12, 1, 0, 1, tzinfo=oslo), tick=False):
         after = Client().get("/personvern/").content.decode()
 
     assert "Versjon 1.0" in before and "Versjon 1.1" in after
+    assert len(renders) == 2 * per_page  # once on each day
 
 
 def test_in_development_every_request_renders_so_template_edits_show(renders, settings):
-    settings.DEBUG = True
-
     Client().get("/personvern/")
     per_page = len(renders)
     Client().get("/personvern/")
+    settings.DEBUG = True
+    Client().get("/personvern/")
+    Client().get("/personvern/")
 
-    assert per_page > 0 and len(renders) == 2 * per_page
+    assert per_page > 0 and len(renders) == 3 * per_page
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_no_reader_ever_sees_a_placeholder_for_a_token(client, settings, debug):
+    settings.DEBUG = debug
+    pages = [Client().get(url) for url in ("/", "/kontakt/", "/", "/kontakt/")]
+    client.force_login(User.objects.create_user("alice", is_staff=True))
+    pages += [client.get("/"), client.get("/kontakt/")]
+
+    for page in pages:
+        html = page.content.decode()
+        assert "\x00" not in html
+        csrf, form = tokens(html)
+        assert len(csrf) == 64 and len(form) > 60
+
+
+def test_a_page_only_staff_may_see_is_never_shared(client, notice_dir):
+    notice_dir.write("1.0", "2026-01-01")
+    notice_dir.write("2.0", "2027-01-01", status="draft")
+    client.force_login(User.objects.create_user("alice", is_staff=True))
+
+    assert client.get("/personvern/versjoner/2.0/").status_code == 200
+    assert "private" in client.get("/personvern/versjoner/2.0/")["Cache-Control"]
+    assert Client().get("/personvern/versjoner/2.0/").status_code == 404
+    # The published version is shared: a second anonymous reader gets no render, not 404.
+    Client().get("/personvern/versjoner/1.0/")
+    Client().get("/personvern/versjoner/1.0/", headers={"if-none-match": "x"})
+    assert Client().get("/personvern/versjoner/1.0/").has_header("ETag")

@@ -16,8 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.models import Consent, ConsentPurpose, Enquiry, EnquiryStatus, Note, retention_date
-from privacy.models import NoticeVersion
+from contacts.forms import build_submission
+from contacts.models import Enquiry, EnquiryStatus
+from contacts.services import intake, triage
 from privacy.registry import get_registry
 
 USERNAME = "saksbehandler"
@@ -85,48 +86,35 @@ class Command(BaseCommand):
             user.save()
             user.groups.add(Group.objects.get(name="Saksbehandler"))
             Enquiry.objects.filter(form_nonce__startswith="demo-").delete()
-            version = NoticeVersion.objects.for_notice(get_registry().in_force())
-            statuses = list(EnquiryStatus)
-            now = timezone.now()
             for i in range(count):
-                received = now - dt.timedelta(
-                    days=rng.randint(0, 120), minutes=rng.randint(0, 1440)
-                )
-                first, last = rng.choice(FIRST), rng.choice(LAST)
-                status = statuses[i % len(statuses)]
-                enquiry = Enquiry.objects.create(
-                    name=f"{first} {last}",
-                    company=rng.choice(COMPANIES),
-                    email=f"{first.lower()}.{last.lower()}@example.no".replace("å", "a")
-                    .replace("ø", "o")
-                    .replace("æ", "ae"),
-                    phone=f"+479{rng.randint(1000000, 9999999)}",
-                    message=rng.choice(MESSAGES),
-                    received_at=received,
-                    last_activity_at=received,
-                    retain_until=retention_date(received, received),
-                    status=status,
-                    assignee=user if status != EnquiryStatus.NEW and i % 2 else None,
-                    form_nonce=f"demo-{i}",
-                )
-                for purpose, given in (
-                    (ConsentPurpose.ENQUIRY, True),
-                    (ConsentPurpose.MARKETING, i % 3 == 0),
-                ):
-                    Consent.objects.create(
-                        enquiry=enquiry,
-                        purpose=purpose,
-                        given=given,
-                        label_text=f"(Demo) Samtykke: {purpose.label}.",
-                        given_at=received,
-                        notice_version=version,
-                    )
-                if status in (EnquiryStatus.ANSWERED, EnquiryStatus.CLOSED):
-                    Note.objects.create(
-                        enquiry=enquiry, author=user, text="Ringte og avtalte et møte."
-                    )
+                self._enquiry(i, rng, user, now=timezone.now())
         if verbosity:
             self.stdout.write(
                 f"{count} example enquiries created. Log in at "
                 f"{settings.SITE_URL}/{settings.ADMIN_PATH} as {USERNAME} / {PASSWORD}"
             )
+
+    def _enquiry(self, i: int, rng: random.Random, user: User, *, now: dt.datetime) -> None:
+        """One made-up enquiry, stored as the form stores one, then triaged."""
+        received = now - dt.timedelta(days=rng.randint(0, 120), minutes=rng.randint(0, 1440))
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{first}.{last}@example.no".lower()
+        for letter, plain in (("å", "a"), ("ø", "o"), ("æ", "ae")):
+            email = email.replace(letter, plain)
+        submission = build_submission(
+            notice=get_registry().in_force(),
+            nonce=f"demo-{i}",
+            marketing=i % 3 == 0,
+            name=f"{first} {last}",
+            company=rng.choice(COMPANIES),
+            email=email,
+            phone=f"+479{rng.randint(1000000, 9999999)}",
+            message=rng.choice(MESSAGES),
+        )
+        enquiry = intake.submit_enquiry(submission=submission, received_at=received)
+        status = list(EnquiryStatus)[i % len(EnquiryStatus)]
+        Enquiry.objects.filter(pk=enquiry.pk).update(
+            status=status, assignee=user if status != EnquiryStatus.NEW and i % 2 else None
+        )
+        if status in (EnquiryStatus.ANSWERED, EnquiryStatus.CLOSED):
+            triage.add_note(enquiry=enquiry, author=user, text="Ringte og avtalte et møte.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from contacts.services import purge_expired
+from contacts.services.erasure import purge_expired
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from contacts.models import Enquiry, ErasureReason, ErasureRecord
-from contacts.services import erase_enquiries
+from contacts.services.erasure import erase_enquiries
 
 
 class Command(BaseCommand):

@@ -14,9 +14,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from contacts.forms import consent_texts
+from contacts.retention import retention_sql
 from privacy.models import NoticeVersion
 from privacy.registry import get_registry
 
+# Each enquiry as the intake service stores one (contacts/services/intake.py): received and
+# last active at the same time, its retention date by the rule (contacts/retention.py), a
+# consent row per purpose with the form's label texts, and one staff notification (sent, as
+# it would be by now). tests/contacts/test_seed_enquiries.py compares the two.
 ENQUIRIES = """
 INSERT INTO contacts_enquiry (name, company, email, phone, message, received_at,
     last_activity_at, status, assignee_id, retain_until, legal_hold_reason, form_nonce)
@@ -24,8 +30,7 @@ SELECT 'Testperson ' || g, CASE WHEN g %% 3 = 0 THEN 'Firma ' || (g %% 500) ELSE
     'person' || g || '@example.no', '+479' || lpad((g %% 10000000)::text, 7, '0'), '',
     received, received,
     (ARRAY['ny', 'under_behandling', 'besvart', 'lukket', 'spam'])[1 + g %% 5], NULL,
-    CASE WHEN %(expired)s THEN now() - interval '1 day' ELSE received + interval '365 days' END,
-    '', %(prefix)s || g
+    {retain_until}, '', %(prefix)s || g
 FROM (
     SELECT g, CASE WHEN %(expired)s THEN now() - interval '800 days'
                    ELSE now() - (g %% 700) * interval '1 hour' END AS received
@@ -35,7 +40,8 @@ FROM (
 CONSENTS = """
 INSERT INTO contacts_consent (enquiry_id, purpose, given, label_text, given_at,
     notice_version_id, withdrawn_at, withdrawal_channel)
-SELECT e.id, p.purpose, p.purpose = 'enquiry' OR e.id %% 3 = 0, 'Samtykke (testdata).',
+SELECT e.id, p.purpose, p.purpose = 'enquiry' OR e.id %% 3 = 0,
+    CASE p.purpose WHEN 'enquiry' THEN %(enquiry_label)s ELSE %(marketing_label)s END,
     e.received_at, %(version)s, NULL, ''
 FROM contacts_enquiry e CROSS JOIN (VALUES ('enquiry'), ('marketing')) AS p(purpose)
 WHERE e.form_nonce LIKE %(like)s
@@ -63,11 +69,24 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("seed_enquiries needs PostgreSQL.")
         prefix = f"seed-{secrets.token_hex(4)}-"
-        version = NoticeVersion.objects.for_notice(get_registry().in_force())
+        notice = get_registry().in_force()
+        version = NoticeVersion.objects.for_notice(notice)
+        labels = consent_texts(notice)
+        retain_until, retention_params = retention_sql("received", "received")
         params = {"count": count, "expired": expired, "prefix": prefix, "like": prefix + "%"}
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(ENQUIRIES, params)
-            cursor.execute(CONSENTS, {**params, "version": version.pk})
+            cursor.execute(
+                ENQUIRIES.format(retain_until=retain_until), {**params, **retention_params}
+            )
+            cursor.execute(
+                CONSENTS,
+                {
+                    **params,
+                    "version": version.pk,
+                    "enquiry_label": labels["enquiry"],
+                    "marketing_label": labels["marketing"],
+                },
+            )
             cursor.execute(NOTIFICATIONS, params)
         # What autovacuum would soon do after a bulk load: statistics and visibility map.
         with connection.cursor() as cursor:

@@ -1,0 +1,72 @@
+"""A person's own data, found by e-mail or phone, shown and downloaded (GDPR art. 15, 20)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from contacts.models import AuditAction, Enquiry
+from contacts.services.audit import audit
+
+
+def find_subject_records(
+    *, email: str = "", phone: str = "", actor: AbstractBaseUser
+) -> list[Enquiry]:
+    """Every enquiry, with its notes and consents, about the person with this e-mail or phone."""
+    enquiries = list(
+        Enquiry.objects.about_person(email=email, phone=phone)
+        .prefetch_related("notes", "consents__notice_version")
+        .order_by("received_at", "pk")
+    )
+    audit(actor=actor, action=AuditAction.SUBJECT_SEARCH, ids=[e.pk for e in enquiries])
+    return enquiries
+
+
+def subject_data(enquiries: list[Enquiry]) -> dict:
+    """Everything held about a person, as plain data (GDPR articles 15 and 20)."""
+
+    def when(value: dt.datetime | None) -> str | None:
+        return timezone.localtime(value).isoformat() if value else None
+
+    return {
+        "behandlingsansvarlig": settings.COMPANY["name"],
+        "generert": when(timezone.now()),
+        "henvendelser": [
+            {
+                "nr": e.pk,
+                "navn": e.name,
+                "firma": e.company,
+                "epost": e.email,
+                "telefon": e.phone,
+                "melding": e.message,
+                "mottatt": when(e.received_at),
+                "siste_aktivitet": when(e.last_activity_at),
+                "status": e.get_status_display(),
+                "slettes_etter": when(e.retain_until),
+                "samtykker": [
+                    {
+                        "formål": c.get_purpose_display(),
+                        "gitt": c.given,
+                        "tekst_som_ble_vist": c.label_text,
+                        "registrert": when(c.given_at),
+                        "personvernerklæring_versjon": c.notice_version.version,
+                        "trukket_tilbake": when(c.withdrawn_at),
+                        "trukket_tilbake_via": c.get_withdrawal_channel_display() or None,
+                    }
+                    for c in e.consents.all()
+                ],
+                "notater": [
+                    {"tidspunkt": when(n.created_at), "tekst": n.text} for n in e.notes.all()
+                ],
+            }
+            for e in enquiries
+        ],
+    }
+
+
+def subject_download(*, enquiries: list[Enquiry], actor: AbstractBaseUser) -> dict:
+    audit(actor=actor, action=AuditAction.SUBJECT_DOWNLOAD, ids=[e.pk for e in enquiries])
+    return subject_data(enquiries)

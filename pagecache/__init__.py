@@ -1,0 +1,193 @@
+"""Pages shared by every anonymous reader, served from memory before most of the framework.
+
+Readers should pay about what a static file costs. A view opts in where it is defined:
+
+    @shared_page()
+    def thanks(request): ...
+
+    @shared_page(per_reader=[FORM_TOKEN])      # a page with a form on it
+    def contact(request): ...
+
+A shared page's content may depend only on the date (which notice version is in force)
+and the deploy, and the view returns a `TemplateResponse`. Values that must differ per
+reader (the CSRF token, always; a form's own token, declared with `per_reader`) are
+rendered as markers; every reader, served from memory or not, gets fresh ones, and their
+own CSRF cookie. A page without such values is served with an ETag and answers a
+conditional GET with 304.
+
+`PageCacheMiddleware` stands right after WhiteNoise, so the security headers (CSP, HSTS,
+Permissions-Policy, ...) are still added on the way out. It stores and serves only GET
+and HEAD without a query string, and only for visitors whose sole cookie (if any) is the
+CSRF cookie: staff, with a session, always get the full stack. A response marked
+`Cache-Control: private` (a draft shown to staff) is never stored. Nothing is stored when
+DJANGO_DEBUG is on, so an edited template shows at once.
+
+Why not Django's cache framework: `cache_page` runs after every middleware (sessions,
+authentication, CSRF), which is most of the cost, and cannot give each reader a token of
+their own in a shared page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe, quote_etag
+
+_SAFE = ("GET", "HEAD")
+_SKIPPED_HEADERS = {"set-cookie", "content-length"}
+MAX_ENTRIES = 200  # paths times days; past this (old dates, stray paths) start over
+
+
+@dataclass(frozen=True)
+class PerReader:
+    """A value that each reader of a shared page gets fresh, such as a form's token."""
+
+    marker: str  # rendered in the shared copy in place of the value
+    mark: Callable[[dict], None]  # puts the marker into the page's template context
+    fresh: Callable[[HttpRequest], str]  # the value for one reader
+
+
+def _mark_csrf(context: dict) -> None:
+    context["csrf_token"] = CSRF_TOKEN.marker  # what {% csrf_token %} renders
+
+
+CSRF_TOKEN = PerReader(marker="\x00pagecache:csrf\x00", mark=_mark_csrf, fresh=get_token)
+
+
+@dataclass(frozen=True)
+class Policy:
+    per_reader: tuple[PerReader, ...]
+
+
+def shared_page(*, per_reader: Iterable[PerReader] = ()) -> Callable:
+    """Declare a view's page the same for every anonymous reader on a given day."""
+    policy = Policy(per_reader=(CSRF_TOKEN, *per_reader))
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if request.method in _SAFE and isinstance(response, TemplateResponse):
+                context = response.context_data = dict(response.context_data or {})
+                for value in policy.per_reader:
+                    value.mark(context)
+            return response
+
+        wrapped.shared_page = policy  # read by the middleware, as csrf_exempt is by Django's
+        return wrapped
+
+    return decorator
+
+
+@dataclass(frozen=True)
+class _Entry:
+    content: str
+    headers: tuple[tuple[str, str], ...]
+    per_reader: tuple[PerReader, ...]  # those whose marker is in the content
+    etag: str | None
+    last_modified: int | None
+
+
+_entries: dict[tuple, _Entry] = {}
+_lock = threading.Lock()
+
+
+def clear(**kwargs) -> None:
+    with _lock:
+        _entries.clear()
+
+
+# A changed setting (in tests) may change any page.
+setting_changed.connect(clear)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def _eligible(self, request: HttpRequest) -> bool:
+        return (
+            not settings.DEBUG
+            and request.method in _SAFE
+            and not request.META.get("QUERY_STRING")
+            and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The date decides which notice version is in force, so it is part of the key.
+        key = (request.path, timezone.localdate()) if self._eligible(request) else None
+        entry = _entries.get(key) if key else None
+        if entry is not None:
+            self.csrf.process_request(request)  # reads the visitor's CSRF cookie, if any
+            response = HttpResponse()
+            for name, value in entry.headers:
+                response[name] = value
+            return self._serve(request, response, entry)
+        response = self.get_response(request)
+        policy = _policy_of(request)
+        if policy is None or request.method not in _SAFE or response.status_code != 200:
+            return response
+        entry = _entry(response, policy)
+        if key and _shareable(response):
+            with _lock:
+                if len(_entries) >= MAX_ENTRIES:
+                    _entries.clear()
+                _entries[key] = entry
+        return self._serve(request, response, entry)
+
+    def _serve(self, request: HttpRequest, response: HttpResponse, entry: _Entry) -> HttpResponse:
+        content = entry.content
+        for value in entry.per_reader:
+            content = content.replace(value.marker, value.fresh(request))
+        response.content = content
+        if CSRF_TOKEN in entry.per_reader:
+            return self.csrf.process_response(request, response)  # sets the CSRF cookie
+        if entry.etag:
+            response["ETag"] = entry.etag
+        return get_conditional_response(
+            request, etag=entry.etag, last_modified=entry.last_modified, response=response
+        )
+
+
+def _policy_of(request: HttpRequest) -> Policy | None:
+    match = getattr(request, "resolver_match", None)
+    return getattr(match.func, "shared_page", None) if match else None
+
+
+def _entry(response: HttpResponse, policy: Policy) -> _Entry:
+    content = response.content.decode(response.charset)
+    per_reader = tuple(value for value in policy.per_reader if value.marker in content)
+    last_modified = response.get("Last-Modified")
+    return _Entry(
+        content=content,
+        headers=tuple(
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in _SKIPPED_HEADERS
+        ),
+        per_reader=per_reader,
+        # A page with per-reader values differs for every reader: no ETag.
+        etag=None if per_reader else quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+        last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+    )
+
+
+def _shareable(response: HttpResponse) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        "private" not in cache_control
+        and "no-store" not in cache_control
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+    )
