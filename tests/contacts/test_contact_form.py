@@ -11,6 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from contacts.models import Consent, Enquiry, Notification
+from contacts.retention import retention_date
 from privacy.registry import get_registry
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_a_valid_post_stores_one_enquiry_with_consent_evidence(
         "+4791234567",
     )
     assert enquiry.status == "ny"
-    assert enquiry.retain_until.date() == (enquiry.received_at + dt.timedelta(days=365)).date()
+    assert enquiry.retain_until == retention_date(enquiry.received_at, enquiry.received_at)
     consents = {c.purpose: c for c in Consent.objects.filter(enquiry=enquiry)}
     in_force = get_registry().in_force()
     assert consents["enquiry"].given and consents["marketing"].given
