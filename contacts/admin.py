@@ -12,8 +12,6 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -530,33 +528,3 @@ class ErasureRecordAdmin(ReadOnlyAdmin):
     list_display = ("enquiry_id", "erased_at", "reason", "actor")
     list_filter = ("reason",)
     list_select_related = ("actor",)
-
-
-# --- Staff accounts -----------------------------------------------------------------------
-
-
-class StaffUserAdmin(UserAdmin):
-    """Only superusers grant rights: group membership, permissions and staff status."""
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if request.user.is_superuser:
-            return fields
-        return (*fields, "is_superuser", "is_staff", "groups", "user_permissions")
-
-
-class SuperuserOnlyGroupAdmin(GroupAdmin):
-    def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
-
-admin.site.unregister(get_user_model())
-admin.site.register(get_user_model(), StaffUserAdmin)
-admin.site.unregister(Group)
-admin.site.register(Group, SuperuserOnlyGroupAdmin)

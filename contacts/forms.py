@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import enum
-import secrets
 import time
 import unicodedata
-from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
@@ -20,10 +18,9 @@ from django.utils.html import format_html
 from contacts import phone as phone_numbers
 from contacts.models import ConsentPurpose
 from contacts.services.intake import Submission
+from contacts.tokens import FormToken, fresh_form_token
 from pagecache import PerReader
 from privacy.registry import Notice, get_registry
-
-TOKEN_SALT = "contacts.enquiry-form"
 
 
 class Outcome(enum.Enum):
@@ -31,35 +28,6 @@ class Outcome(enum.Enum):
     SPAM = "spam"  # a bot: thank it as if stored, store nothing
     RESEND = "resend"  # the token was stale or unreadable: show the form again, fresh token
     INVALID = "invalid"  # field errors: show them
-
-
-@dataclass(frozen=True)
-class FormToken:
-    """What the signed hidden field carries: the notice version shown, when, and a nonce."""
-
-    notice_version: str
-    issued_at: float
-    nonce: str
-
-    @classmethod
-    def issue(cls, notice: Notice) -> FormToken:
-        return cls(notice.version, time.time(), secrets.token_urlsafe(24))
-
-    def sign(self) -> str:
-        payload = {"v": self.notice_version, "t": self.issued_at, "n": self.nonce}
-        return signing.dumps(payload, salt=TOKEN_SALT, compress=False)
-
-    @classmethod
-    def unsign(cls, value: str) -> FormToken:
-        payload = signing.loads(
-            value, salt=TOKEN_SALT, max_age=settings.CONTACTS_FORM_MAX_AGE_SECONDS
-        )
-        return cls(str(payload["v"]), float(payload["t"]), str(payload["n"]))
-
-
-def fresh_form_token() -> str:
-    """A signed token for a new blank form, naming the notice version in force."""
-    return FormToken.issue(get_registry().in_force()).sign()
 
 
 def consent_labels(notice: Notice) -> dict[str, tuple[str, str]]:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "privacy",
     "contacts",
+    "staff",
 ]
 
 MIDDLEWARE = [

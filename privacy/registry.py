@@ -65,23 +65,26 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
+def _read(path: Path) -> tuple[bytes, frontmatter.Post | None, list[Problem]]:
+    """The file's bytes and its front matter and text, or why they cannot be read."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return None, [Problem(path, "the file is not UTF-8 text")]
+        return raw, None, [Problem(path, "the file is not UTF-8 text")]
     if not text.startswith("---"):
-        return None, [Problem(path, "malformed front matter: the file must start with '---'")]
+        return raw, None, [Problem(path, "malformed front matter: the file must start with '---'")]
     try:
-        post = frontmatter.loads(text)
+        return raw, frontmatter.loads(text), []
     except ValueError as exc:
         # PyYAML raises ValueError while building a date such as 2026-13-40.
-        return None, [Problem(path, f"unparseable date in the front matter ({exc})")]
+        return raw, None, [Problem(path, f"unparseable date in the front matter ({exc})")]
     except yaml.YAMLError as exc:
         first_line = str(exc).splitlines()[0]
-        return None, [Problem(path, f"malformed front matter: {first_line}")]
+        return raw, None, [Problem(path, f"malformed front matter: {first_line}")]
 
+
+def _metadata_problems(path: Path, post: frontmatter.Post) -> list[Problem]:
     meta = post.metadata
     problems = [
         Problem(path, f"front matter lacks '{key}'") for key in REQUIRED_KEYS if key not in meta
@@ -89,8 +92,7 @@ def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
     unknown = sorted(set(meta) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     problems += [Problem(path, f"unknown front matter key '{key}'") for key in unknown]
     if problems:
-        return None, problems
-
+        return problems
     version, effective, status, summary = (meta[key] for key in REQUIRED_KEYS)
     if not isinstance(version, str) or not VERSION_RE.match(version):
         problems.append(
@@ -119,23 +121,33 @@ def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
         )
     if not post.content.strip():
         problems.append(Problem(path, "the notice has no text"))
+    return problems
+
+
+def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
+    raw, post, problems = _read(path)
+    if post is None:
+        return None, problems
+    problems = _metadata_problems(path, post)
     if problems:
         return None, problems
-
+    meta = post.metadata
     notice = Notice(
-        version=version,
-        effective=effective,
-        status=status,
-        summary=summary.strip(),
+        version=meta["version"],
+        effective=meta["effective"],
+        status=meta["status"],
+        summary=meta["summary"].strip(),
         body=post.content.strip() + "\n",
         path=path,
         sha256=hashlib.sha256(raw).hexdigest(),
-        retention=retention,
+        retention=meta.get("retention"),
     )
-    if path.name != f"{version}.md":
+    if path.name != f"{notice.version}.md":
         # Still a notice, so that a duplicate version is reported as such too.
         return notice, [
-            Problem(path, f"the file for version {version} must be named {version}.md")
+            Problem(
+                path, f"the file for version {notice.version} must be named {notice.version}.md"
+            )
         ]
     return notice, []
 

@@ -1,0 +1,115 @@
+"""Records kept about enquiries: staff notifications, erasures and the audit log.
+
+None of them holds personal data: they name an enquiry by its number only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from contacts.models.enquiry import Enquiry
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", "Venter"
+    SENT = "sent", "Sendt"
+    FAILED = "failed", "Feilet"
+
+
+class Notification(models.Model):
+    """The staff e-mail about one new enquiry. It carries no personal data, nor does this."""
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.CASCADE, related_name="notification")
+    state = models.CharField(
+        max_length=10, choices=NotificationState.choices, default=NotificationState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    # The exception's class only: an SMTP error text can quote the recipient or the body.
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "varsel til ansatte"
+        verbose_name_plural = "varsler til ansatte"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="notification_unsent",
+                condition=~Q(state="sent"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Varsel om henvendelse #{self.enquiry_id}"
+
+
+class ErasureReason(models.TextChoices):
+    RETENTION = "retention", "Lagringstiden utløp"
+    REQUEST = "request", "Den registrerte ba om sletting"
+    STAFF = "staff", "Slettet av saksbehandler"
+    RESTORE = "restore", "Slettet på nytt etter gjenoppretting"
+
+
+class ErasureRecord(models.Model):
+    """That an enquiry was erased, when and why. No personal data, no foreign key to it."""
+
+    enquiry_id = models.BigIntegerField("henvendelse nr.", unique=True)
+    erased_at = models.DateTimeField("slettet", default=timezone.now)
+    reason = models.CharField("grunn", max_length=20, choices=ErasureReason.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utført av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-erased_at"]
+        verbose_name = "sletting"
+        verbose_name_plural = "slettinger"
+
+    def __str__(self) -> str:
+        return f"Henvendelse #{self.enquiry_id} slettet {self.erased_at:%Y-%m-%d}"
+
+
+class AuditAction(models.TextChoices):
+    EXPORT = "export", "Eksport til CSV"
+    SUBJECT_SEARCH = "subject_search", "Søk etter en persons opplysninger"
+    SUBJECT_DOWNLOAD = "subject_download", "Innsyn lastet ned"
+    ERASURE = "erasure", "Sletting"
+    LEGAL_HOLD_SET = "legal_hold_set", "Rettslig grunn til å beholde satt"
+    LEGAL_HOLD_RELEASED = "legal_hold_released", "Rettslig grunn til å beholde opphevet"
+    WITHDRAWAL = "withdrawal", "Samtykke trukket tilbake"
+
+
+class AuditEntry(models.Model):
+    """Who did what to how many enquiries. Append-only (a database trigger refuses changes);
+    it names enquiries by number only, never the person."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utført av",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField("tidspunkt", default=timezone.now)
+    action = models.CharField("handling", max_length=30, choices=AuditAction.choices)
+    enquiry_ids = models.JSONField("henvendelser", default=list)
+    count = models.PositiveIntegerField("antall")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "logglinje"
+        verbose_name_plural = "revisjonslogg"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.count})"
