@@ -43,6 +43,8 @@ def test_the_lockout_is_per_address_too(client, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "feil", address="192.0.2.10")
 
+    from_there = login(client, "riktig-passord", address="192.0.2.10")
     from_elsewhere = login(client, "riktig-passord", address="198.51.100.20")
 
+    assert from_there.status_code == 429
     assert from_elsewhere.status_code == 302

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from contacts.models import Consent, Enquiry, Notification
-from contacts.retention import retention_date
-from privacy.registry import get_registry
 
 pytestmark = pytest.mark.django_db
+# A day when version 1.0 is in force and 1.1 is already published, to take effect later:
+# the form must name 1.0, not the newest file.
+BEFORE_1_1 = dt.datetime(2026, 11, 15, 12, tzinfo=ZoneInfo("Europe/Oslo"))
+
+
+@pytest.fixture
+def version_1_0_in_force(notice_dir):
+    path = notice_dir.write("1.0", "2026-01-01")
+    notice_dir.write("1.1", "2026-12-01")
+    return path
 
 
 def test_the_form_stands_at_the_bottom_of_the_home_page_and_on_its_own_page(client):
@@ -26,20 +36,20 @@ def test_the_form_stands_at_the_bottom_of_the_home_page_and_on_its_own_page(clie
         assert "checked" not in html
 
 
-def test_the_consent_label_links_the_notice_version_in_force(client):
-    version = get_registry().in_force().version
-
+@pytest.mark.time_machine(BEFORE_1_1)
+def test_the_consent_label_links_the_notice_version_in_force(client, version_1_0_in_force):
     html = client.get("/kontakt/").content.decode()
 
-    assert (
-        f'<a href="/personvern/versjoner/{version}/">personvernerklæringen (versjon {version})</a>'
-        in html
-    )
+    assert '<a href="/personvern/versjoner/1.0/">personvernerklæringen (versjon 1.0)</a>' in html
+    assert "versjon 1.1" not in html
 
 
+@pytest.mark.time_machine(BEFORE_1_1)
 def test_a_valid_post_stores_one_enquiry_with_consent_evidence(
-    client, fresh_form, django_capture_on_commit_callbacks
+    client, fresh_form, settings, version_1_0_in_force, django_capture_on_commit_callbacks
 ):
+    settings.CONTACTS_RETENTION_DAYS = 100
+    settings.CONTACTS_RETENTION_MAX_DAYS = 200
     before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/kontakt/", fresh_form(consent_marketing="on"))
@@ -54,13 +64,16 @@ def test_a_valid_post_stores_one_enquiry_with_consent_evidence(
         "+4791234567",
     )
     assert enquiry.status == "ny"
-    assert enquiry.retain_until == retention_date(enquiry.received_at, enquiry.received_at)
+    assert before <= enquiry.received_at <= timezone.now()
+    assert enquiry.retain_until == enquiry.received_at + dt.timedelta(days=100)
     consents = {c.purpose: c for c in Consent.objects.filter(enquiry=enquiry)}
-    in_force = get_registry().in_force()
     assert consents["enquiry"].given and consents["marketing"].given
-    assert consents["enquiry"].notice_version.version == in_force.version
-    assert consents["enquiry"].notice_version.sha256 == in_force.sha256
-    assert f"personvernerklæringen (versjon {in_force.version})" in consents["enquiry"].label_text
+    assert consents["enquiry"].notice_version.version == "1.0"
+    assert (
+        consents["enquiry"].notice_version.sha256
+        == hashlib.sha256(version_1_0_in_force.read_bytes()).hexdigest()
+    )
+    assert "personvernerklæringen (versjon 1.0)" in consents["enquiry"].label_text
     assert "<a" not in consents["enquiry"].label_text
     assert before <= consents["enquiry"].given_at <= timezone.now()
     assert Notification.objects.get(enquiry=enquiry).state == "sent"
@@ -159,10 +172,15 @@ def test_an_expired_form_is_reissued(client, fresh_form, settings):
 
     with time_machine.travel(later):
         response = client.post("/kontakt/", data)
+        html = response.content.decode()
+        fresh = re.search(r'name="token" value="([^"]+)"', html).group(1)
+        again = client.post("/kontakt/", {**data, "token": fresh})
 
     assert response.status_code == 400
-    assert "Skjemaet var for gammelt" in response.content.decode()
-    assert Enquiry.objects.count() == 0
+    assert "Skjemaet var for gammelt" in html
+    assert 'value="Kari Nordmann"' in html
+    assert again.status_code == 303
+    assert Enquiry.objects.count() == 1
 
 
 def test_the_log_never_carries_what_the_visitor_typed(client, fresh_form, caplog):
