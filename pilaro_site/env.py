@@ -61,11 +61,19 @@ def _parse_url(name: str, parser, raw: str) -> dict:
         raise ImproperlyConfigured(f"{name} is not a URL this site understands: {exc}") from None
 
 
+# The databases this site runs on: PostgreSQL, and SQLite for `make run` only.
+DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+
+
 def env_database(name: str, raw: str) -> dict:
-    config = _parse_url(name, environ.Env.db_url_config, raw)
-    if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"{name} has an unknown database scheme.")
-    return config
+    # Checked before parsing: django-environ would warn with the parsed URL (password
+    # and all) and return an engine Django cannot load, which ends in a traceback.
+    scheme = raw.split("://", 1)[0].strip().lower() if "://" in raw else ""
+    if scheme not in DATABASE_SCHEMES:
+        known = ", ".join(sorted(DATABASE_SCHEMES))
+        shown = f"'{scheme}'" if scheme.isalnum() else "none"
+        raise ImproperlyConfigured(f"{name} must start with one of {known}://; scheme {shown}.")
+    return _parse_url(name, environ.Env.db_url_config, raw)
 
 
 def env_cache(name: str, raw: str) -> dict:

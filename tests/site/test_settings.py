@@ -74,8 +74,17 @@ def test_a_development_run_without_a_database_url_says_it_uses_sqlite(run_python
         ("PILARO_RETENTION_DAYS", "ett år", "PILARO_RETENTION_DAYS must be a whole number"),
         ("PILARO_RETENTION_MAX_DAYS", "30", "PILARO_RETENTION_MAX_DAYS must not be below"),
         ("DJANGO_ALLOWED_HOSTS", "", "DJANGO_ALLOWED_HOSTS is not set."),
+        ("DATABASE_URL", "postgress://u:hemmelig@db/pilaro", "DATABASE_URL must start with"),
+        ("DATABASE_URL", "not a url", "DATABASE_URL must start with"),
     ],
-    ids=["misspelt-boolean", "not-a-number", "maximum-below-minimum", "no-allowed-hosts"],
+    ids=[
+        "misspelt-boolean",
+        "not-a-number",
+        "maximum-below-minimum",
+        "no-allowed-hosts",
+        "misspelt-database-scheme",
+        "database-url-not-a-url",
+    ],
 )
 def test_a_bad_value_stops_the_start_with_one_configuration_error_line(
     run_python, variable, value, message
@@ -86,6 +95,7 @@ def test_a_bad_value_stops_the_start_with_one_configuration_error_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"Configuration error: {message}")
+    assert "hemmelig" not in result.stderr  # a password in a bad URL is never echoed
 
 
 def test_a_redis_cache_url_is_shared_between_processes(run_python):
