@@ -2,13 +2,22 @@
 
 Static reading load comes from wrk (bench/run.py); this module drives what wrk cannot:
 GET a form, read its tokens, POST it, as many virtual visitors at once.
+
+    python -m bench.load spam BASE --users 16 --seconds 10 --rate 100
+    python -m bench.load people BASE --users 2 --seconds 10 --wait 2.2
+
+runs one of them and prints one JSON line: the answers by status, and the errors.
+A page without the form's tokens stops the run with an error (exit status 1).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import random
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -16,6 +25,19 @@ import aiohttp
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+class MarkupMissing(Exception):
+    """The page has no callback form with the tokens this generator reads."""
+
+
+def form_tokens(html: str) -> dict[str, str]:
+    """The CSRF token and the form token of a page with the callback form."""
+    csrf, token = CSRF.search(html), TOKEN.search(html)
+    if not (csrf and token):
+        missing = [name for name, m in (("csrfmiddlewaretoken", csrf), ("token", token)) if not m]
+        raise MarkupMissing(f"no {' or '.join(missing)} field in the page: {html[:300]!r}")
+    return {"csrfmiddlewaretoken": csrf.group(1), "token": token.group(1)}
 
 
 @dataclass
@@ -65,8 +87,7 @@ class Visitor:
             html = await r.text()
             self._keep(r)
         return {
-            "csrfmiddlewaretoken": CSRF.search(html).group(1),
-            "token": TOKEN.search(html).group(1),
+            **form_tokens(html),
             "name": "Kari Nordmann",
             "email": f"kari.{random.randint(1, 10**9)}@example.no",  # noqa: S311
             "phone": "91234567",
@@ -94,7 +115,7 @@ async def _run(base: str, users: int, seconds: float, visit) -> Tally:
             while time.monotonic() < deadline:
                 try:
                     await visit(visitor, tally)
-                except (TimeoutError, aiohttp.ClientError, AttributeError):
+                except (TimeoutError, aiohttp.ClientError):  # not MarkupMissing: that stops
                     tally.errors += 1
 
         await asyncio.gather(*(user() for _ in range(users)))
@@ -132,3 +153,28 @@ def spam_flood(base: str, users: int, seconds: float, rate: float) -> Tally:
         await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
 
     return asyncio.run(_run(base, users, seconds, bot))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("kind", choices=["spam", "people"])
+    parser.add_argument("base", help="the site, e.g. http://127.0.0.1:8000")
+    parser.add_argument("--users", type=int, required=True)
+    parser.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--rate", type=float, default=100, help="spam: submissions a second")
+    parser.add_argument("--wait", type=float, default=0.0, help="people: seconds to fill in")
+    args = parser.parse_args(argv)
+    try:
+        if args.kind == "spam":
+            tally = spam_flood(args.base, args.users, args.seconds, args.rate)
+        else:
+            tally = submissions(args.base, args.users, args.seconds, args.wait)
+    except MarkupMissing as error:
+        print(f"bench.load: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps({"statuses": tally.statuses, "errors": tally.errors}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

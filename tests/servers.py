@@ -1,20 +1,17 @@
 """Real servers for tests: a disposable PostgreSQL cluster and gunicorn app servers.
 
-Everything listens on loopback only, and everything is stopped when the test ends.
+Starting, waiting for and stopping a server is bench/servers.py's harness, shared with the
+bench; what only the tests need is here. Everything listens on loopback only, and
+everything is stopped when the test ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,41 +19,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from bench import servers
+from bench.load import form_tokens
+from bench.servers import ROOT, Server, ServerError, clean_env, free_port, manage, site_env
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def clean_env(**overrides: str) -> dict[str, str]:
-    """The process environment without any of the site's own variables, plus overrides."""
-    prefixes = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "EMAIL_URL", "PILARO_", "GUNICORN_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(overrides)
-    return env
-
-
-def site_env(**overrides: str) -> dict[str, str]:
-    """The process environment without the site's own variables, plus production values."""
-    env = clean_env()
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "pilaro_site.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "k3y-for-test-servers-only-" + "Zq7x" * 10,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "PILARO_MIN_FILL_SECONDS": "0",
-            "EMAIL_URL": "dummymail://",
-            "GUNICORN_ACCESS_LOG": "0",
-        }
-    )
-    env.update(overrides)
-    return env
+__all__ = [
+    "ROOT",
+    "AppServer",
+    "Browser",
+    "DisposablePostgres",
+    "Server",
+    "ServerError",
+    "clean_env",
+    "disposable_postgres",
+    "free_port",
+    "manage",
+    "site_env",
+]
 
 
 def _pg_bin() -> Path:
@@ -141,58 +120,12 @@ def disposable_postgres() -> Iterator[DisposablePostgres]:
         cluster.destroy()
 
 
-def manage(args: list[str], env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
-class AppServer:
-    """gunicorn with production settings on a loopback port."""
+class AppServer(servers.AppServer):
+    """gunicorn with production settings on a loopback port: by default one worker with
+    four threads, quick to start (the bench's servers keep gunicorn.conf.py's defaults)."""
 
     def __init__(self, env: dict[str, str], workers: int = 1, threads: int = 4) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {
-            **env,
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "GUNICORN_WORKERS": str(workers),
-            "GUNICORN_THREADS": str(threads),
-        }
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self._wait()
-
-    def _wait(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.process.stdout.read()[-3000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
-
-    def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        super().__init__(env, workers=workers, threads=threads)
 
 
 class Browser:
@@ -231,10 +164,7 @@ class Browser:
         status, html = self.request("GET", "/kontakt/")
         assert status == 200, html[:500]
         return {
-            "csrfmiddlewaretoken": re.search(
-                r'name="csrfmiddlewaretoken" value="([^"]+)"', html
-            ).group(1),
-            "token": re.search(r'name="token" value="([^"]+)"', html).group(1),
+            **form_tokens(html),
             "name": "Kari Nordmann",
             "email": "kari@example.no",
             "phone": "91234567",

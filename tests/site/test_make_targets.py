@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
-import pytest
-
-from tests.servers import clean_env, free_port
-from tests.site.conftest import PRODUCTION_ENV, ROOT
+from tests.servers import Server, clean_env, free_port
+from tests.site.conftest import PRODUCTION_ENV
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -24,49 +18,17 @@ def get(url: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            pytest.fail(f"the server exited with {process.returncode}:\n{output[-3000:]}")
-        try:
-            get(url)
-            return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"nothing answered at {url} within {seconds} s")
-
-
-def start(target: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        ["make", "--no-print-directory", target],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+def make(target: str, addr: str, env: dict[str, str]) -> Server:
+    """`make TARGET` in a session of its own, once http://ADDR/healthz/ answers 200."""
+    command = ["make", "--no-print-directory", target]
+    return Server(command, env, f"http://{addr}/healthz/", seconds=120)
 
 
 def test_make_run_serves_the_home_page(scratch_database_url):
     addr = f"127.0.0.1:{free_port()}"
     env = clean_env(RUN_ADDR=addr, DATABASE_URL=scratch_database_url)
-    process = start("run", env)
-    try:
-        wait_until_up(f"http://{addr}/healthz/", process)
+    with make("run", addr, env):
         status, _, body = get(f"http://{addr}/")
-    finally:
-        stop(process)
 
     assert status == 200
     assert "Ønsker du at vi skal ta kontakt med deg?" in body.decode()
@@ -87,17 +49,13 @@ def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_fil
             "GUNICORN_WORKERS": "1",
         }
     )
-    process = start("serve", env)
-    try:
-        wait_until_up(f"http://{addr}/healthz/", process)
+    with make("serve", addr, env):
         status, headers, body = get(f"http://{addr}/")
         stylesheets = re.findall(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body.decode())
         css_status, css_headers, _ = (
             get(f"http://{addr}{stylesheets[0]}") if stylesheets else (0, {}, b"")
         )
         missing_status, _, missing_body = get(f"http://{addr}/finnes-ikke/")
-    finally:
-        stop(process)
 
     assert status == 200
     assert "gunicorn" in headers.get("Server", "")
