@@ -20,7 +20,9 @@ def main(email: str) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    user = User.objects.get(username="bench-admin")
+    from bench.admin_session import USERNAME
+
+    user = User.objects.get(username=USERNAME)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     counts = {}
