@@ -152,6 +152,8 @@ class PageCacheMiddleware:
         for value in entry.per_reader:
             content = content.replace(value.marker, value.fresh(request))
         response.content = content
+        if response.has_header("Content-Length"):  # set below us for the marked content
+            response["Content-Length"] = str(len(response.content))
         if CSRF_TOKEN in entry.per_reader:
             return self.csrf.process_response(request, response)  # sets the CSRF cookie
         if entry.etag:
