@@ -13,12 +13,13 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/pilaro
 RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install browser run serve test lint format lock collectstatic audit bench screenshots
+.PHONY: help install browser run serve worker test lint format lock collectstatic audit bench screenshots
 
 help:
 	@echo "make run     - development server at http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set)"
 	@echo "make test    - lint and the whole test suite, on PostgreSQL"
 	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
+	@echo "make worker  - the job worker (staff e-mail, nightly purge), beside make serve, same environment"
 	@echo "make screenshots - regenerate docs/screenshots/ in Chromium"
 	@echo "make bench   - benchmarks (several minutes): bench/results.json, docs/performance.md"
 	@echo "make audit   - known vulnerabilities in requirements.lock and package-lock.json"
@@ -55,7 +56,16 @@ run: install
 	$(MANAGE) sync_notices
 	@echo "Serving the site at http://$(RUN_ADDR)/ (admin at http://$(RUN_ADDR)/$${DJANGO_ADMIN_PATH:-intern/})"
 	@echo "For a demo inbox: DJANGO_DEBUG=1 $(MANAGE) demo   (then log in as saksbehandler / demo-saksbehandler)"
-	$(MANAGE) runserver $(RUN_ADDR)
+	@# On PostgreSQL a job worker runs beside the server and stops with it; on SQLite
+	@# jobs run in the server's own process (jobs/queue.py).
+	@if [ -n "$${DATABASE_URL:-}" ]; then \
+	  echo "Starting the job worker beside the server"; \
+	  $(MANAGE) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(MANAGE) runserver $(RUN_ADDR); \
+	else \
+	  echo "No DATABASE_URL: jobs (staff e-mail) run in the server's own process"; \
+	  exec $(MANAGE) runserver $(RUN_ADDR); \
+	fi
 
 serve: export DJANGO_DEBUG := 0
 serve: collectstatic
@@ -63,6 +73,14 @@ serve: collectstatic
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) sync_notices
 	exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+# The job worker, with the same environment and checks as `make serve`; run it beside
+# gunicorn (on one machine or several: no job ever runs twice).
+worker: export DJANGO_DEBUG := 0
+worker: install
+	$(MANAGE) check --deploy --database default --fail-level ERROR
+	$(MANAGE) migrate --noinput --verbosity 0
+	exec $(MANAGE) worker
 
 lint: install
 	$(BIN)/ruff check .

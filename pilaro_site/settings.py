@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "privacy",
     "contacts",
     "staff",
+    # The job queue (its tables in our PostgreSQL), then our jobs app, whose admin module
+    # takes the queue's tables out of the staff admin.
+    "procrastinate.contrib.django",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +145,9 @@ if _default_db["ENGINE"].endswith("postgresql"):
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5, minimum=1)
     )
 DATABASES = {"default": _default_db}
+if not _default_db["ENGINE"].endswith("postgresql"):
+    # The queue's tables are PostgreSQL only; on SQLite jobs run in-process (jobs/queue.py).
+    MIGRATION_MODULES = {"procrastinate": None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
@@ -309,8 +316,29 @@ CONTACTS_FORM_MAX_AGE_SECONDS = env_int("PILARO_FORM_MAX_AGE_SECONDS", 60 * 60 *
 CONTACTS_RATE_LIMIT = env_str("PILARO_RATE_LIMIT", "5/10m")
 # Proxies in front of the app that append to X-Forwarded-For; 0 means use the peer address.
 CONTACTS_TRUSTED_PROXIES = env_int("PILARO_TRUSTED_PROXIES", 0, minimum=0)
-# Attempts before a notification is left as failed for staff to see.
+# Attempts before a notification is left as failed for staff to see. Retries wait the
+# first delay, then twice as long each time, at most an hour: 10 s, 20 s, 40 s, ... so
+# ten attempts span about 1.5 hours.
 CONTACTS_NOTIFY_MAX_ATTEMPTS = env_int("PILARO_NOTIFY_MAX_ATTEMPTS", 10, minimum=1)
+CONTACTS_NOTIFY_FIRST_RETRY_SECONDS = env_int("PILARO_NOTIFY_FIRST_RETRY_SECONDS", 10, minimum=1)
+
+# --- Background jobs (jobs/) ----------------------------------------------------------
+# The queue is procrastinate's, in the same PostgreSQL database; `make worker` runs it.
+# Jobs run at once by one worker (threads): sending mail waits on the network, not the CPU.
+JOBS_WORKER_CONCURRENCY = env_int("PILARO_WORKER_CONCURRENCY", 4, minimum=1)
+# Seconds between a worker's heartbeats; a worker silent for four of them has died, and
+# its jobs are run again by another.
+JOBS_HEARTBEAT_SECONDS = env_int("PILARO_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+# Seconds a stopping worker waits for its running jobs before it leaves them to others.
+JOBS_SHUTDOWN_SECONDS = env_int("PILARO_WORKER_SHUTDOWN_SECONDS", 30, minimum=1)
+# /healthz/ answers 503 when a job due now has waited longer than this (no worker runs).
+JOBS_STUCK_MINUTES = env_int("PILARO_QUEUE_STUCK_MINUTES", 10, minimum=1)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": JOBS_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": JOBS_HEARTBEAT_SECONDS * 4,
+    # Without LISTEN/NOTIFY (or when a retry comes due), how often a worker looks.
+    "fetch_job_polling_interval": 2,
+}
 
 # --- Company facts --------------------------------------------------------------------
 # The one place for facts about the company. Nothing here is invented: every value but the
@@ -351,5 +379,8 @@ LOGGING = {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
         # SQL logging would print the values of every INSERT: never below WARNING.
         "django.db.backends": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        # The queue's own chatter (tasks registered, each job started and ended) is not an
+        # event an operator acts on; its warnings and errors are.
+        "procrastinate": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from contacts.forms import FORM_TOKEN, EnquiryForm
+from jobs import queue as jobs
 from pagecache import shared_page
 
 logger = logging.getLogger(__name__)
@@ -28,7 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers a query, 503 when it does not. No personal data."""
+    """200 when the database answers and the job queue moves; 503 otherwise. No personal
+    data: the queue is judged by the age of its oldest job due now, not by its contents."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -36,7 +39,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError as exc:
         logger.warning("Health check: database unavailable (%s)", type(exc).__name__)
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+    try:
+        waited = jobs.oldest_waiting_job_age()
+    except DatabaseError as exc:  # the queue's table missing: not migrated
+        logger.warning("Health check: job queue unreadable (%s)", type(exc).__name__)
+        return JsonResponse(
+            {"status": "unavailable", "database": "up", "queue": "unreadable"}, status=503
+        )
+    if waited is not None and waited > dt.timedelta(minutes=settings.JOBS_STUCK_MINUTES):
+        logger.warning(
+            "Health check: a job has waited %d s (is a worker running?)", waited.total_seconds()
+        )
+        return JsonResponse(
+            {"status": "unavailable", "database": "up", "queue": "stuck"}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "up", "queue": "ok"})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -30,7 +30,6 @@ class Notification(models.Model):
     # The exception's class only: an SMTP error text can quote the recipient or the body.
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,44 +1,45 @@
-"""The staff e-mail about a new enquiry: sent right after the enquiry is stored, retried
-until sent or out of attempts. It names the enquiry by number and carries no personal data.
+"""The staff e-mail about a new enquiry. It names the enquiry by number and carries no
+personal data.
+
+The notification and its job are written in the transaction that stores the enquiry, so
+neither exists without the other; a worker sends it, and the queue retries a failure
+with a backoff (contacts/tasks.py). The visitor's request never waits on the mail server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Notification, NotificationState
+from jobs import queue as jobs
 
 logger = logging.getLogger(__name__)
 
-# How long a sender may hold a notification before another may try it.
-CLAIM_SECONDS = 300
+
+class NotificationFailed(Exception):
+    """The mail server did not take it. The message is the failure's class only: an SMTP
+    error's text can quote addresses."""
 
 
 def queue(*, enquiry_id: int, now: dt.datetime) -> Notification:
-    """Create the notification for a new enquiry, inside the transaction that stores it.
+    """Create the notification for a new enquiry and queue its job, in the caller's
+    transaction."""
+    from contacts.tasks import send_notification
 
-    Claimed by this process from the start: it sends right after the commit. Should it die
-    first, the claim runs out and send_pending_notifications takes over.
-    """
-    notification = Notification.objects.create(
-        enquiry_id=enquiry_id,
-        created_at=now,
-        attempts=1,
-        claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
-    )
-    transaction.on_commit(lambda: _send(notification.pk, enquiry_id))
+    notification = Notification.objects.create(enquiry_id=enquiry_id, created_at=now)
+    jobs.defer(send_notification, notification_id=notification.pk)
     return notification
 
 
-def _notification_text(enquiry_id: int) -> tuple[str, str]:
+def _text(enquiry_id: int) -> tuple[str, str]:
     path = reverse("admin:contacts_enquiry_change", args=[enquiry_id])
     subject = "Ny henvendelse fra nettstedet"
     body = (
@@ -49,59 +50,55 @@ def _notification_text(enquiry_id: int) -> tuple[str, str]:
     return subject, body
 
 
-def _claim(notification_id: int, now: dt.datetime) -> bool:
-    """Take a notification for sending; False if sent, or held by another sender."""
-    return bool(
-        Notification.objects.filter(pk=notification_id)
-        .exclude(state=NotificationState.SENT)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(
-            claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1
-        )
-    )
+def deliver(notification_id: int) -> bool:
+    """Send one notification unless it is sent already. True when this call sent it.
 
-
-def _send(notification_id: int, enquiry_id: int) -> bool:
-    """Send a claimed notification and record the outcome. True when sent."""
-    recipients = settings.CONTACTS_NOTIFY_EMAILS
-    if not recipients:
-        logger.warning("No PILARO_NOTIFY_EMAILS set: notification %s waits", notification_id)
-        Notification.objects.filter(pk=notification_id).update(claimed_until=None)
-        return False
-    try:
-        subject, body = _notification_text(enquiry_id)
-        send_mail(subject, body, None, recipients)
-    except Exception as exc:  # any failure leaves it for the retry command
-        Notification.objects.filter(pk=notification_id).update(
-            state=NotificationState.FAILED, last_error=type(exc).__name__, claimed_until=None
+    The row stays locked while the mail server is asked, so a worker and an operator's
+    command never send one notification twice; the send is recorded before the job is
+    done, so a job run again after a crash finds it sent. Raises NotificationFailed when
+    the mail server fails, after recording the failure, so that the queue retries.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id)
+            .exclude(state=NotificationState.SENT)
+            .first()
         )
-        logger.warning(
-            "Notification %s not sent (%s); it will be retried",
-            notification_id,
-            type(exc).__name__,
-        )
-        return False
-    Notification.objects.filter(pk=notification_id).update(
-        state=NotificationState.SENT, sent_at=timezone.now(), last_error="", claimed_until=None
-    )
+        if notification is None:  # sent, being sent, or erased with its enquiry
+            return False
+        recipients = settings.CONTACTS_NOTIFY_EMAILS
+        if not recipients:
+            logger.warning("No PILARO_NOTIFY_EMAILS set: notification %s waits", notification_id)
+            return False
+        notification.attempts += 1
+        try:
+            send_mail(*_text(notification.enquiry_id), None, recipients)
+        except Exception as exc:  # any failure: recorded by class, retried by the queue
+            notification.state, notification.last_error = (
+                NotificationState.FAILED,
+                type(exc).__name__,
+            )
+        else:
+            notification.state, notification.last_error = NotificationState.SENT, ""
+            notification.sent_at = timezone.now()
+        notification.save(update_fields=["attempts", "state", "last_error", "sent_at"])
+    if notification.state == NotificationState.FAILED:
+        logger.warning("Notification %s not sent (%s)", notification_id, notification.last_error)
+        raise NotificationFailed(notification.last_error)
     return True
 
 
-def deliver_notification(notification_id: int) -> bool:
-    """Send one notification if nobody else is sending it. True when sent."""
-    if not _claim(notification_id, timezone.now()):
-        return False
-    enquiry_id = Notification.objects.values_list("enquiry_id", flat=True).get(pk=notification_id)
-    return _send(notification_id, enquiry_id)
-
-
 def send_pending_notifications(*, limit: int = 500) -> tuple[int, int]:
-    """Retry notifications not yet sent. Returns (sent, not sent). Safe to run twice at once."""
+    """Send now what is not sent yet (for an operator; the queue does this by itself).
+    Returns (sent, not sent)."""
     ids = list(
         Notification.objects.exclude(state=NotificationState.SENT)
-        .filter(attempts__lt=settings.CONTACTS_NOTIFY_MAX_ATTEMPTS)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    sent = sum(deliver_notification(pk) for pk in ids)
+    sent = 0
+    for pk in ids:
+        with contextlib.suppress(NotificationFailed):  # recorded on the row; next one
+            sent += deliver(pk)
     return sent, len(ids) - sent

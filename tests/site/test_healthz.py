@@ -13,7 +13,7 @@ def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz/")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "queue": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 

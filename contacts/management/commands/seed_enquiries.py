@@ -48,8 +48,8 @@ WHERE e.form_nonce LIKE %(like)s
 """
 NOTIFICATIONS = """
 INSERT INTO contacts_notification (enquiry_id, state, attempts, last_error, created_at,
-    claimed_until, sent_at)
-SELECT id, 'sent', 1, '', received_at, NULL, received_at
+    sent_at)
+SELECT id, 'sent', 1, '', received_at, received_at
 FROM contacts_enquiry WHERE form_nonce LIKE %(like)s
 """
 

@@ -1,9 +1,9 @@
-"""Send staff notifications that could not be sent when their enquiry came in.
+"""Send now the staff notifications that are not sent yet.
 
-Why: an enquiry is stored before its notification is sent, so a dead mail server loses
-nothing; this command, run every few minutes from cron, delivers what is waiting. Each
-notification is claimed with a conditional UPDATE first, so two runs at once never send
-the same one twice.
+Why: the job queue sends and retries them by itself (`make worker`); this is for an
+operator who wants it done at once, for example after setting PILARO_NOTIFY_EMAILS or
+after a long mail outage used up the retries. Each notification is locked while it is
+sent, so this and a worker never send one twice.
 """
 
 from __future__ import annotations

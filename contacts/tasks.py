@@ -1,0 +1,40 @@
+"""The contacts app's background jobs, run by the workers (jobs/)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from procrastinate.contrib.django import app
+
+from contacts.services import erasure, notifications
+from jobs.queue import Backoff, fresh_connection, is_oslo_hour
+
+logger = logging.getLogger(__name__)
+
+
+@app.task(
+    queue="notifications",
+    name="contacts.send_notification",
+    # 10 s, 20 s, 40 s, ...: a mail server back after a short outage is used at once.
+    retry=Backoff(
+        first=lambda: settings.CONTACTS_NOTIFY_FIRST_RETRY_SECONDS,
+        max_attempts=lambda: settings.CONTACTS_NOTIFY_MAX_ATTEMPTS,
+    ),
+)
+@fresh_connection
+def send_notification(notification_id: int) -> None:
+    notifications.deliver(notification_id)
+
+
+# 03:17 in Oslo, summer and winter (cron is UTC; see jobs.queue.is_oslo_hour).
+@app.periodic(cron="17 1,2 * * *", periodic_id="nightly-purge")
+@app.task(queue="maintenance", queueing_lock="nightly-purge", name="contacts.purge_expired")
+@fresh_connection
+def purge_expired_enquiries(timestamp: int) -> None:
+    """Erase every enquiry past its retention date, nightly."""
+    if not is_oslo_hour(timestamp, 3):
+        return
+    erased = erasure.purge_expired(now=timezone.now())
+    logger.info("Nightly purge: %s expired enquiries erased", erased)

@@ -1,0 +1,122 @@
+"""The job queue's own rules: retries back off, Oslo hours, a stuck queue is reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from procrastinate.jobs import Job
+
+from jobs.queue import MAX_RETRY_WAIT, Backoff, is_oslo_hour, oldest_waiting_job_age
+from tests.queued_jobs import queued
+
+UTC = dt.UTC
+
+
+def job(attempts: int) -> Job:
+    return Job(
+        id=1,
+        queue="notifications",
+        lock=None,
+        queueing_lock=None,
+        task_name="t",
+        attempts=attempts,
+    )
+
+
+def waits(strategy: Backoff, runs: int) -> list[int | None]:
+    decisions = [strategy.get_retry_decision(exception=OSError(), job=job(n)) for n in range(runs)]
+    now = dt.datetime.now(UTC)
+    return [None if d is None else round((d.retry_at - now).total_seconds()) for d in decisions]
+
+
+def test_retries_start_within_seconds_and_double_up_to_an_hour():
+    strategy = Backoff(first=lambda: 10, max_attempts=lambda: 12)
+
+    assert waits(strategy, 12) == [10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600, 3600, None]
+    assert MAX_RETRY_WAIT == 3600
+
+
+def test_the_cap_counts_every_run_and_is_read_when_a_job_fails():
+    cap = {"runs": 3}
+    strategy = Backoff(first=lambda: 1, max_attempts=lambda: cap["runs"])
+
+    assert waits(strategy, 3) == [1, 2, None]
+    cap["runs"] = 1
+    assert waits(strategy, 1) == [None]
+
+
+@pytest.mark.parametrize(
+    ("utc", "runs"),
+    [
+        # Winter (CET, UTC+1): 02:17 UTC is 03:17 in Oslo.
+        (dt.datetime(2026, 1, 15, 1, 17, tzinfo=UTC), False),
+        (dt.datetime(2026, 1, 15, 2, 17, tzinfo=UTC), True),
+        # Summer (CEST, UTC+2): 01:17 UTC is 03:17 in Oslo.
+        (dt.datetime(2026, 7, 15, 1, 17, tzinfo=UTC), True),
+        (dt.datetime(2026, 7, 15, 2, 17, tzinfo=UTC), False),
+        # The nights the clocks change: still exactly once.
+        (dt.datetime(2026, 3, 29, 1, 17, tzinfo=UTC), True),
+        (dt.datetime(2026, 3, 29, 2, 17, tzinfo=UTC), False),
+        (dt.datetime(2026, 10, 25, 1, 17, tzinfo=UTC), False),
+        (dt.datetime(2026, 10, 25, 2, 17, tzinfo=UTC), True),
+    ],
+)
+def test_the_nightly_purge_runs_once_a_night_at_three_in_oslo(utc, runs):
+    assert is_oslo_hour(int(utc.timestamp()), 3) is runs
+
+
+@pytest.mark.django_db
+def test_a_queue_nobody_works_on_makes_the_health_check_fail(client, fresh_form, settings):
+    settings.JOBS_STUCK_MINUTES = 10
+    client.post("/kontakt/", fresh_form())
+    [waiting] = queued()
+    assert client.get("/healthz/").json()["queue"] == "ok"
+
+    with connection.cursor() as cursor:  # as if it had been queued 11 minutes ago
+        cursor.execute(
+            "UPDATE procrastinate_events SET at = now() - interval '11 minutes' WHERE job_id = %s",
+            [waiting.id],
+        )
+    response = client.get("/healthz/")
+
+    assert oldest_waiting_job_age() > dt.timedelta(minutes=11)
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "up", "queue": "stuck"}
+
+
+@pytest.mark.django_db
+def test_a_job_waiting_for_its_retry_time_is_not_stuck(client, fresh_form):
+    client.post("/kontakt/", fresh_form())
+    [waiting] = queued()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE procrastinate_events SET at = now() - interval '1 day' WHERE job_id = %s",
+            [waiting.id],
+        )
+        cursor.execute(
+            "UPDATE procrastinate_jobs SET scheduled_at = now() + interval '5 minutes' "
+            "WHERE id = %s",
+            [waiting.id],
+        )
+
+    assert oldest_waiting_job_age() is None
+    assert client.get("/healthz/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_queue_that_cannot_be_read_makes_the_health_check_fail(client, monkeypatch):
+    from django.db import ProgrammingError
+
+    from jobs import queue
+
+    def not_migrated():
+        raise ProgrammingError('relation "procrastinate_jobs" does not exist')
+
+    monkeypatch.setattr(queue, "oldest_waiting_job_age", not_migrated)
+
+    response = client.get("/healthz/")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "up", "queue": "unreadable"}
