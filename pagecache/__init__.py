@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,11 +39,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import CsrfViewMiddleware
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe, quote_etag
+
+from pagecache.csrf import masked_token
 
 _SAFE = ("GET", "HEAD")
 _SKIPPED_HEADERS = {"set-cookie", "content-length"}
@@ -62,7 +65,7 @@ def _mark_csrf(context: dict) -> None:
     context["csrf_token"] = CSRF_TOKEN.marker  # what {% csrf_token %} renders
 
 
-CSRF_TOKEN = PerReader(marker="\x00pagecache:csrf\x00", mark=_mark_csrf, fresh=get_token)
+CSRF_TOKEN = PerReader(marker="\x00pagecache:csrf\x00", mark=_mark_csrf, fresh=masked_token)
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,17 @@ def shared_page(*, per_reader: Iterable[PerReader] = ()) -> Callable:
 
 @dataclass(frozen=True)
 class _Entry:
-    content: str
+    # The page cut at its markers: parts[0], then slots[0]'s value, parts[1], ... Bytes,
+    # so that serving a reader joins a few pieces instead of searching and encoding.
+    parts: tuple[bytes, ...]
+    slots: tuple[PerReader, ...]
     headers: tuple[tuple[str, str], ...]
-    per_reader: tuple[PerReader, ...]  # those whose marker is in the content
     etag: str | None
     last_modified: int | None
+
+    @property
+    def per_reader(self) -> set[PerReader]:
+        return set(self.slots)
 
 
 _entries: dict[tuple, _Entry] = {}
@@ -148,13 +157,17 @@ class PageCacheMiddleware:
         return self._serve(request, response, entry)
 
     def _serve(self, request: HttpRequest, response: HttpResponse, entry: _Entry) -> HttpResponse:
-        content = entry.content
-        for value in entry.per_reader:
-            content = content.replace(value.marker, value.fresh(request))
-        response.content = content
+        if entry.slots:
+            values = {slot: slot.fresh(request).encode() for slot in entry.per_reader}
+            pieces = [entry.parts[0]]
+            for slot, part in zip(entry.slots, entry.parts[1:], strict=True):
+                pieces += (values[slot], part)
+            response.content = b"".join(pieces)
+        else:
+            response.content = entry.parts[0]
         if response.has_header("Content-Length"):  # set below us for the marked content
             response["Content-Length"] = str(len(response.content))
-        if CSRF_TOKEN in entry.per_reader:
+        if CSRF_TOKEN in entry.slots:
             return self.csrf.process_response(request, response)  # sets the CSRF cookie
         if entry.etag:
             response["ETag"] = entry.etag
@@ -169,19 +182,21 @@ def _policy_of(request: HttpRequest) -> Policy | None:
 
 
 def _entry(response: HttpResponse, policy: Policy) -> _Entry:
-    content = response.content.decode(response.charset)
-    per_reader = tuple(value for value in policy.per_reader if value.marker in content)
+    by_marker = {value.marker.encode(): value for value in policy.per_reader}
+    pattern = re.compile(b"(" + b"|".join(re.escape(marker) for marker in by_marker) + b")")
+    pieces = pattern.split(response.content)  # text, marker, text, marker, ..., text
+    slots = tuple(by_marker[marker] for marker in pieces[1::2])
     last_modified = response.get("Last-Modified")
     return _Entry(
-        content=content,
+        parts=tuple(pieces[0::2]),
+        slots=slots,
         headers=tuple(
             (name, value)
             for name, value in response.items()
             if name.lower() not in _SKIPPED_HEADERS
         ),
-        per_reader=per_reader,
         # A page with per-reader values differs for every reader: no ETag.
-        etag=None if per_reader else quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+        etag=None if slots else quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
         last_modified=parse_http_date_safe(last_modified) if last_modified else None,
     )
 

@@ -209,10 +209,13 @@ class Registry:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_version", {n.version: n for n in self.notices})
 
-    @property
-    def published(self) -> list[Notice]:
-        """Published versions, oldest first."""
-        return sorted((n for n in self.notices if n.is_published), key=lambda n: n.effective)
+    @functools.cached_property
+    def published(self) -> tuple[Notice, ...]:
+        """Published versions, oldest first. Worked out once: the registry never changes,
+        and the form asks for the version in force on every page it is shown on."""
+        return tuple(
+            sorted((n for n in self.notices if n.is_published), key=lambda n: n.effective)
+        )
 
     @property
     def drafts(self) -> list[Notice]:
