@@ -5,6 +5,7 @@ GET a form, read its tokens, POST it, as many virtual visitors at once.
 
     python -m bench.load spam BASE --users 16 --seconds 10 --rate 100
     python -m bench.load people BASE --users 2 --seconds 10 --wait 2.2
+    python -m bench.load paced BASE --count 50 --rate 5
 
 runs one of them and prints one JSON line: the answers by status, and the errors.
 A page without the form's tokens stops the run with an error (exit status 1).
@@ -155,20 +156,51 @@ def spam_flood(base: str, users: int, seconds: float, rate: float) -> Tally:
     return asyncio.run(_run(base, users, seconds, bot))
 
 
+def paced(base: str, count: int, rate: float) -> Tally:
+    """`count` valid submissions started `rate` a second (each a new visitor: GET, POST at
+    once), whether or not the ones before have been answered: a steady trickle."""
+
+    async def trickle() -> Tally:
+        tally = Tally()
+        async with aiohttp.ClientSession() as session:
+
+            async def visitor(index: int) -> None:
+                await asyncio.sleep(index / rate)
+                try:
+                    await _submit(Visitor(session, base), tally)
+                except (TimeoutError, aiohttp.ClientError):
+                    tally.errors += 1
+
+            await asyncio.gather(*(visitor(i) for i in range(count)))
+        return tally
+
+    return asyncio.run(trickle())
+
+
+def _generate(args: argparse.Namespace) -> Tally:
+    if args.kind == "paced":
+        return paced(args.base, args.count, args.rate)
+    if args.users is None or args.seconds is None:
+        raise SystemExit(f"bench.load {args.kind}: --users and --seconds are required")
+    if args.kind == "spam":
+        return spam_flood(args.base, args.users, args.seconds, args.rate)
+    return submissions(args.base, args.users, args.seconds, args.wait)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=["spam", "people"])
+    parser.add_argument("kind", choices=["spam", "people", "paced"])
     parser.add_argument("base", help="the site, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--users", type=int, required=True)
-    parser.add_argument("--seconds", type=float, required=True)
-    parser.add_argument("--rate", type=float, default=100, help="spam: submissions a second")
+    parser.add_argument("--users", type=int, help="spam, people: visitors at once")
+    parser.add_argument("--seconds", type=float, help="spam, people: how long")
+    parser.add_argument("--count", type=int, default=50, help="paced: submissions in all")
+    parser.add_argument(
+        "--rate", type=float, default=100, help="spam, paced: submissions a second"
+    )
     parser.add_argument("--wait", type=float, default=0.0, help="people: seconds to fill in")
     args = parser.parse_args(argv)
     try:
-        if args.kind == "spam":
-            tally = spam_flood(args.base, args.users, args.seconds, args.rate)
-        else:
-            tally = submissions(args.base, args.users, args.seconds, args.wait)
+        tally = _generate(args)
     except MarkupMissing as error:
         print(f"bench.load: {error}", file=sys.stderr)
         return 1

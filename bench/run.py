@@ -2,10 +2,14 @@
 
 Every figure is a ratio or a percentile from this run, on this machine: readers against a
 static file of the same size from the same server, form submissions, a spam flood, the
-admin at 100,000 enquiries, the purge of a million, and page weight. Writes
-bench/results.json and prints a table (the targets are in bench/targets.py). `--smoke`
-does all of it in seconds, so that `make test` keeps it from rotting; its speed figures
-mean nothing, its correctness checks hold.
+staff e-mails (sent by the job worker to a local mail sink), the admin at 100,000
+enquiries, the purge of a million, and page weight. Writes bench/results.json and prints
+a table (the targets are in bench/targets.py). `--smoke` does all of it in seconds, so
+that `make test` keeps it from rotting; its speed figures mean nothing, its correctness
+checks hold.
+
+The job worker (`manage.py worker`) runs beside gunicorn, with the same environment, from
+the first page read until every e-mail is counted, and sends to bench/mailsink.py.
 
 The bench database is created at the start and dropped at the end, each time only once
 no server or worker of the bench is connected to it.
@@ -20,6 +24,7 @@ import platform
 import re
 import shutil
 import sys
+import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -29,12 +34,15 @@ from urllib.parse import urlparse
 
 import psycopg
 
-from bench import BenchError, load, targets, wrk
+from bench import BenchError, load, mail, targets, wrk
 from bench.admin_session import USERNAME
+from bench.mailsink import MailSink
 from bench.servers import (
     BIN,
     ROOT,
     AppServer,
+    JobWorker,
+    Server,
     ServerError,
     free_port,
     gunicorn_settings,
@@ -50,6 +58,14 @@ TABLES = "contacts_enquiry, contacts_consent, contacts_notification, contacts_no
 # an hour, far past what a small company's form sees, yet a rate this machine can also
 # generate without the generator itself taking the cores the server needs.
 FLOOD_RATE = 100
+# Notification jobs not done yet: waiting, retrying later, or being run.
+PENDING_MAIL = (
+    "SELECT count(*) FROM procrastinate_jobs "
+    "WHERE task_name = 'contacts.send_notification' AND status IN ('todo', 'doing')"
+)
+# Waiting for the e-mails gives up after this long without a new one; a failed send is
+# retried 10 s later (PILARO_NOTIFY_FIRST_RETRY_SECONDS), so this outlasts one retry.
+MAIL_QUIET_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -57,26 +73,31 @@ class Plan:
     read_seconds: float
     form_seconds: int
     flood_seconds: float
+    mail_posts: int  # with an idle queue, paced at mail_rate a second
+    mail_rate: float
     admin_rows: int
     admin_requests: int
     purge_small: int
     purge_large: int
 
 
-FULL = Plan(10, 15, 10, 100_000, 200, 100_000, 1_000_000)
-SMOKE = Plan(1, 2, 1.5, 2_000, 10, 500, 5_000)
+FULL = Plan(10, 15, 10, 50, 5, 100_000, 200, 100_000, 1_000_000)
+SMOKE = Plan(1, 2, 1.5, 10, 10, 2_000, 10, 500, 5_000)
 
 
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def bench_env(database_url: str, port: int) -> dict[str, str]:
-    """Production settings against the bench database; GUNICORN_WORKERS and
-    GUNICORN_THREADS pass through from the caller, to measure other sizes."""
-    sizes = {k: v for k, v in os.environ.items() if k in ("GUNICORN_WORKERS", "GUNICORN_THREADS")}
+def bench_env(database_url: str, port: int, mail_port: int = 25) -> dict[str, str]:
+    """Production settings against the bench database and the mail sink on `mail_port`,
+    for gunicorn and the job worker alike; GUNICORN_WORKERS, GUNICORN_THREADS and
+    PILARO_WORKER_CONCURRENCY pass through from the caller, to measure other sizes."""
+    passed = ("GUNICORN_WORKERS", "GUNICORN_THREADS", "PILARO_WORKER_CONCURRENCY")
+    sizes = {k: v for k, v in os.environ.items() if k in passed}
     return site_env(
         DATABASE_URL=database_url,
+        EMAIL_URL=f"smtp://127.0.0.1:{mail_port}",
         PILARO_NOTIFY_EMAILS="bench@example.invalid",
         PILARO_SITE_URL=f"http://127.0.0.1:{port}",
         # The bench's clients stand behind one "proxy": many addresses, one limit each.
@@ -90,12 +111,15 @@ class Bench:
     def __init__(self, plan: Plan, database_url: str) -> None:
         self.plan = plan
         self.database_url = database_url
-        self.port = free_port()
+        self.port, self.mail_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = bench_env(database_url, self.port)
+        self.env = bench_env(database_url, self.port, self.mail_port)
         self.server: AppServer | None = None
+        self.worker: JobWorker | None = None
+        self.sink: MailSink | None = None
         self.tracebacks: list[str] = []  # from the servers' logs, when each stops
         self.twins = STATIC_ROOT / f"bench-{self.port}"  # this run's own
+        self.scratch = Path(tempfile.mkdtemp(prefix="pilaro-bench-"))  # the sink's record
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -107,13 +131,21 @@ class Bench:
         output = run([str(BIN / "python"), "-m", module, *args], self.env)
         return json.loads(output.strip().splitlines()[-1])
 
-    def sql(self, query: str) -> list[tuple]:
+    def sql(self, query: str, params: tuple = ()) -> list[tuple]:
         with psycopg.connect(self.database_url.replace("postgres://", "postgresql://")) as conn:
-            cursor = conn.execute(query)
+            cursor = conn.execute(query, params)
             return cursor.fetchall() if cursor.description else []
 
     def enquiries(self) -> int:
         return self.sql("SELECT count(*) FROM contacts_enquiry")[0][0]
+
+    def last_enquiry(self) -> int:
+        return self.sql("SELECT coalesce(max(id), 0) FROM contacts_enquiry")[0][0]
+
+    def stored_at(self, after: int) -> dict[int, float]:
+        """When each enquiry with an id above `after` was stored (received_at, Unix time)."""
+        query = "SELECT id, extract(epoch FROM received_at)::float8 FROM contacts_enquiry"
+        return dict(self.sql(f"{query} WHERE id > %s", (after,)))
 
     def start(self, **overrides: str) -> None:
         self.stop()
@@ -123,14 +155,31 @@ class Bench:
             for path in ("/", "/personvern/", "/kontakt/"):
                 self.fetch(path)
 
-    def stop(self) -> None:
-        """Stop the server and every worker, and keep any traceback from its log."""
-        if self.server:
-            self.server.stop()
-            output = self.server.output()
+    def start_jobs(self) -> None:
+        """The mail sink, then the job worker beside gunicorn, with gunicorn's environment."""
+        self.sink = MailSink(self.env, self.mail_port, self.scratch / "mail.jsonl")
+        self.worker = JobWorker(self.env)
+
+    def halt(self, server: Server | None) -> None:
+        """Stop a server and all it started, and keep any traceback from its log."""
+        if server:
+            server.stop()
+            output = server.output()
             starts = [m.start() for m in re.finditer(r"Traceback \(most recent call", output)]
             self.tracebacks += [output[i : i + 3000] for i in starts]
+
+    def stop(self) -> None:
+        """Stop the app server and every gunicorn worker."""
+        self.halt(self.server)
         self.server = None
+
+    def stop_all(self) -> None:
+        """Stop the app server, the job worker, then the mail sink it sends to."""
+        self.stop()
+        self.halt(self.worker)
+        self.worker = None
+        self.halt(self.sink)
+        self.sink = None
 
     def fetch(self, path: str, headers: dict[str, str] | None = None) -> tuple[bytes, dict]:
         request = urllib.request.Request(self.base + path, headers=headers or {})
@@ -144,6 +193,7 @@ class Bench:
         self.manage("migrate", "--noinput")
         self.manage("sync_notices")
         self.manage("collectstatic", "--noinput")
+        self.start_jobs()
         # Static twins of the pages, byte for byte, served by the same WhiteNoise.
         self.start()
         self.twins.mkdir(exist_ok=True)
@@ -169,11 +219,15 @@ class Bench:
         return results
 
     def form(self) -> dict:
+        """Valid submissions with the job worker sending their e-mails; then the e-mails
+        of the phase, once the queue has drained (so the next phase starts idle)."""
         log("form: valid submissions")
-        before = self.enquiries()
+        before, last = self.enquiries(), self.last_enquiry()
         answers = wrk.form(self.base, self.plan.form_seconds)
         stored = self.enquiries() - before
         posting = self.plan.form_seconds - 1  # the script stops posting a second before the end
+        log("form: waiting for the queue to drain")
+        self.settle()
         return {
             "submissions_per_second": answers["redirects"] / posting,
             "p50_ms": answers["p50_ms"],
@@ -181,6 +235,45 @@ class Bench:
             "redirects": answers["redirects"],
             "other_answers": answers["others"],
             "stored": stored,
+            "mail": mail.latency(self.stored_at(last), self.sink.arrivals()),
+        }
+
+    def settle(self) -> None:
+        """Wait until the sink has as many e-mails as there are enquiries and no
+        notification job is left; give up after MAIL_QUIET_SECONDS without a new e-mail
+        (the verdicts then show what is missing)."""
+        seen, since = -1, time.monotonic()
+        while True:
+            received = len(self.sink.arrivals())
+            if received >= self.enquiries() and not self.sql(PENDING_MAIL)[0][0]:
+                return
+            if received != seen:
+                seen, since = received, time.monotonic()
+            elif time.monotonic() - since > MAIL_QUIET_SECONDS:
+                log(f"no new e-mail for {MAIL_QUIET_SECONDS} s; {received} in all")
+                return
+            time.sleep(0.1)
+
+    def mail(self) -> dict:
+        """Stored → at the mail server with an idle queue, forms paced at mail_rate; then,
+        with the worker stopped, every stored enquiry against the e-mails received."""
+        log(f"mail: {self.plan.mail_posts} forms at {self.plan.mail_rate}/s, queue idle")
+        self.settle()
+        last = self.last_enquiry()
+        paced = [f"--count={self.plan.mail_posts}", f"--rate={self.plan.mail_rate}"]
+        answers = self.python("bench.load", "paced", self.base, *paced)
+        self.settle()
+        idle = mail.latency(self.stored_at(last), self.sink.arrivals())
+        self.halt(self.worker)  # nothing is sent after this
+        self.worker = None
+        enquiries = {pk for (pk,) in self.sql("SELECT id FROM contacts_enquiry")}
+        delivery = mail.delivery(enquiries, self.sink.arrivals())
+        self.halt(self.sink)
+        self.sink = None
+        states = self.sql("SELECT state, count(*) FROM contacts_notification GROUP BY state")
+        return {
+            "idle": {**idle, "rate_per_second": self.plan.mail_rate, "answers": answers},
+            "delivery": {**delivery, "notifications": dict(states)},
         }
 
     def flood(self) -> dict:
@@ -360,16 +453,19 @@ def measure(bench: Bench, smoke: bool) -> dict:
             "reading": bench.reading(),
             "form": bench.form(),
             "flood": bench.flood(),
+            "mail": bench.mail(),
             "weight": bench.weight(),
             "admin": bench.admin(),
         }
-        bench.stop()
+        bench.stop_all()
         results["purge"] = bench.purge()
     finally:
-        bench.stop()
+        bench.stop_all()
         shutil.rmtree(bench.twins, ignore_errors=True)
+        shutil.rmtree(bench.scratch, ignore_errors=True)
     results["server_log"] = {"tracebacks": len(bench.tracebacks), "first": bench.tracebacks[:1]}
     results["targets"] = targets.describe(results)
+    results["information"] = targets.information(results)
     results["verdicts"] = targets.verdicts(results)
     return results
 

@@ -136,23 +136,28 @@ class Server:
     def _fail(self, why: str) -> ServerError:
         return ServerError(f"{' '.join(self.command)}: {why}\n{self.output()[-3000:]}")
 
+    def probe(self) -> str | None:
+        """None once the server is up, else why it is not yet: here, `url` answering 200.
+        Servers that speak something else than HTTP say so by overriding this."""
+        try:
+            with urllib.request.urlopen(self.url, timeout=5) as response:
+                return None if response.status == 200 else f"status {response.status}"
+        except urllib.error.HTTPError as error:
+            return f"status {error.code}"
+        except OSError as error:
+            return str(error)
+
     def _wait_until_up(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
         last = "no answer"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise self._fail(f"exited with {self.process.returncode} before answering")
-            try:
-                with urllib.request.urlopen(self.url, timeout=5) as response:
-                    if response.status == 200:
-                        return
-                    last = f"status {response.status}"
-            except urllib.error.HTTPError as error:
-                last = f"status {error.code}"
-            except OSError as error:
-                last = str(error)
-            time.sleep(0.2)
-        raise self._fail(f"{self.url} did not answer 200 within {seconds} s ({last})")
+            last = self.probe()
+            if last is None:
+                return
+            time.sleep(0.1)
+        raise self._fail(f"not up within {seconds} s: {self.url}: {last}")
 
     def stop(self, seconds: float = 30) -> None:
         """SIGTERM to the whole session, SIGKILL to what is left after `seconds`; returns
@@ -214,3 +219,35 @@ class AppServer(Server):
         super().__init__(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], self.env, self.base + "/healthz/"
         )
+
+
+class JobWorker(Server):
+    """`manage.py worker` (jobs/), up once it has registered in the queue's table of
+    workers, which it does just before it starts taking jobs.
+
+    Up means a row newer than any there before (a starting worker may prune a dead one's
+    row, so a count could stay the same). `env` is the app servers' environment: the
+    worker must read the same settings."""
+
+    NEWEST = "SELECT coalesce(max(id), 0) FROM procrastinate_workers"
+
+    def __init__(self, env: dict[str, str], seconds: float = 60) -> None:
+        import psycopg  # only the worker's harness needs it
+
+        self._database = psycopg.connect(env["DATABASE_URL"], autocommit=True)
+        try:
+            self._newest_before = self._newest()
+            super().__init__(
+                [str(BIN / "python"), "manage.py", "worker"],
+                env,
+                "a new row in procrastinate_workers",
+                seconds,
+            )
+        finally:
+            self._database.close()
+
+    def _newest(self) -> int:
+        return self._database.execute(self.NEWEST).fetchone()[0]
+
+    def probe(self) -> str | None:
+        return None if self._newest() > self._newest_before else "not registered yet"

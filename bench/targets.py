@@ -3,7 +3,8 @@
 Each target reads one measured value from the results, compares it with its threshold and
 gives a verdict; no verdict is ever written by hand. `smoke` marks the targets that hold
 in a seconds-long smoke run too (correctness, page weight), as opposed to speed and scale,
-which only a full run measures; the smoke test (tests/bench) asserts those.
+which only a full run measures; the smoke test (tests/bench) asserts those. Figures in
+FIGURES are printed beside them for information and have no verdict.
 """
 
 from __future__ import annotations
@@ -48,6 +49,15 @@ class Target:
         return f"{value:.{self.digits}f}{' ' + self.unit if self.unit else ''}"
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A figure reported beside the targets, for information: it has no verdict."""
+
+    key: str
+    label: str
+    show: Callable[[dict], str]
+
+
 def share(part: int, whole: int) -> float:
     """part / whole, and 0 when either is 0: "all of them" is met only by a real count."""
     return part / whole if part and whole else 0.0
@@ -70,6 +80,62 @@ def _reading(name: str, *keys: str) -> Callable[[dict], float]:
         return node
 
     return measure
+
+
+def _p99_vs_static(name: str) -> Callable[[dict], float]:
+    """A page's p99 over its static twin's, measured in the same run."""
+
+    def measure(results: dict) -> float:
+        node = results["reading"][name]
+        page, static = node["page"]["p99_ms"], node["static"]["p99_ms"]
+        return page / static if page is not None and static else math.inf
+
+    return measure
+
+
+def _number(value: float | None) -> str:
+    return "none" if value is None else f"{value:.1f}"
+
+
+def _p99s(name: str) -> Callable[[dict], str]:
+    def show(results: dict) -> str:
+        node = results["reading"][name]
+        ratio = _p99_vs_static(name)(results)
+        page, static = node["page"]["p99_ms"], node["static"]["p99_ms"]
+        return f"{_number(page)} vs {_number(static)} ms: {ratio:.2f}x"
+
+    return show
+
+
+def idle_mail_latency(results: dict) -> float:
+    """p99 of stored → at the mail server with an idle queue; infinite when any e-mail of
+    the phase never came (or there were none)."""
+    idle = results["mail"]["idle"]
+    if not idle["enquiries"] or idle["missing"] or idle["p99_s"] is None:
+        return math.inf
+    return idle["p99_s"]
+
+
+def _latency(node: dict) -> str:
+    if node["p99_s"] is None:
+        return f"no e-mail of {node['enquiries']}"
+    missing = f", {node['missing']} missing" if node["missing"] else ""
+    return f"p50 {node['p50_s']:.3f} s, p99 {node['p99_s']:.3f} s ({node['enquiries']}{missing})"
+
+
+def exactly_once(results: dict) -> float:
+    """Enquiries that got exactly one e-mail, over the larger of enquiries and e-mails:
+    1 only when every enquiry got one and no e-mail was extra (a duplicate, an unknown
+    enquiry, no link); 0 when nothing was stored."""
+    d = results["mail"]["delivery"]
+    return share(d["exactly_once"], max(d["enquiries"], d["received"]))
+
+
+def _delivery(r: dict) -> str:
+    d = r["mail"]["delivery"]
+    faults = ("missing", "duplicates", "unknown_enquiry", "without_link")
+    found = ", ".join(f"{d[k]} {k.replace('_', ' ')}" for k in faults if d[k])
+    return f"{d['received']} / {d['enquiries']}" + (f" ({found})" if found else "")
 
 
 def _weight(name: str) -> Callable[[dict], float]:
@@ -99,11 +165,12 @@ def _foreign(r: dict) -> float:
 
 TARGETS = [
     Target("read_ratio_personvern", "read /personvern/ vs static",
-           _reading("personvern", "ratio"), ">=", 0.9, digits=2),
-    Target("read_ratio_home", "read / vs static", _reading("home", "ratio"), ">=", 0.9, digits=2),
-    Target("read_p99_personvern", "read /personvern/ p99",
-           _reading("personvern", "page", "p99_ms"), "<", 10, "ms"),
-    Target("read_p99_home", "read / p99", _reading("home", "page", "p99_ms"), "<", 10, "ms"),
+           _reading("personvern", "ratio"), ">=", 1.0, digits=2),
+    Target("read_ratio_home", "read / vs static", _reading("home", "ratio"), ">=", 0.8, digits=2),
+    Target("read_p99_personvern", "read /personvern/ p99 / static p99",
+           _p99_vs_static("personvern"), "<=", 1.5, show=_p99s("personvern")),
+    Target("read_p99_home", "read / p99 / static p99", _p99_vs_static("home"), "<=", 1.5,
+           show=_p99s("home")),
     Target("form_rate", "form submissions/s",
            lambda r: r["form"]["submissions_per_second"], ">=", 400, digits=0),
     Target("form_p99", "form p99 (per request)", lambda r: r["form"]["p99_ms"], "<", 50, "ms"),
@@ -112,6 +179,10 @@ TARGETS = [
            show=_form_stored, smoke=True),
     Target("form_only_303", "form: answers other than 303",
            lambda r: r["form"]["other_answers"], "==", 0, digits=0, smoke=True),
+    Target("mail_exactly_once", "e-mails received / enquiries stored, each once",
+           exactly_once, "==", 1, show=_delivery, smoke=True),
+    Target("mail_latency_idle", "stored → mail server, idle queue, p99", idle_mail_latency,
+           "<", 2, "s", show=lambda r: _latency(r["mail"]["idle"])),
     Target("flood_ratio", "flood: reading kept", lambda r: r["flood"]["ratio"], ">=", 0.7,
            digits=2),
     Target("flood_valid_stored", "flood: stored per valid 303",
@@ -125,10 +196,10 @@ TARGETS = [
            show=_queries, smoke=True),
     Target("purge_memory", "purge peak memory", lambda r: r["purge"]["peak_rss_mb"], "<", 200,
            "MB", digits=0),
-    # 12.2 s was measured (docs/performance.md); 15 s leaves room for noise and still
-    # fails a return to the 15.4 s of before the batches were keyed on the last id.
-    Target("purge_time", "purge time per 100k", lambda r: r["purge"]["seconds_per_100k"], "<",
-           15, "s"),
+    # What a nightly purge needs is to finish well within the night: a million expired
+    # rows (far more than this site will have) in under five minutes.
+    Target("purge_time", "purge time per 100k (1M rows < 5 min)",
+           lambda r: r["purge"]["seconds_per_100k"], "<", 30, "s"),
     Target("purge_scaling", "purge scaling (large/small)",
            lambda r: r["purge"]["scaling_ratio"], "<=", 12, show=_scaling),
     Target("weight_home", "weight /", _weight("home"), "<=", 40, "KB", smoke=True),
@@ -136,8 +207,23 @@ TARGETS = [
            smoke=True),
     Target("no_foreign_hosts", "requests to other hosts", _foreign, "==", 0, digits=0,
            smoke=True),
-    Target("no_server_errors", "tracebacks in server logs",
+    Target("no_server_errors", "tracebacks in server, worker and sink logs",
            lambda r: r["server_log"]["tracebacks"], "==", 0, digits=0, smoke=True),
+]  # fmt: skip
+
+
+def _sending(r: dict) -> str:
+    node = r["form"]["mail"]
+    rate, drained = node["sent_per_second"], node["drained_after_last_stored_s"]
+    if rate is None or drained is None:
+        return "too few e-mails to tell"
+    return f"{rate:.0f} e-mails/s, the last {drained:.1f} s after the last enquiry"
+
+
+FIGURES = [
+    Figure("mail_latency_form_load", "stored → mail server, during form load",
+           lambda r: _latency(r["form"]["mail"])),
+    Figure("mail_rate_form_load", "worker sending, form load", _sending),
 ]  # fmt: skip
 
 
@@ -164,11 +250,17 @@ def describe(results: dict) -> dict[str, dict]:
     }
 
 
+def information(results: dict) -> dict[str, dict]:
+    """Each figure reported for information, as printed, for results.json."""
+    return {f.key: {"label": f.label, "result": f.show(results)} for f in FIGURES}
+
+
 def table(results: dict) -> str:
     rows = [("measure", "result", "target", "ok")] + [
         (t.label, t.result_text(results), t.target_text(), "yes" if t.met(results) else "NO")
         for t in TARGETS
     ]
+    rows += [(f.label, f.show(results), "info", "-") for f in FIGURES]
     width = [max(len(row[column]) for row in rows) for column in range(3)]
     return "\n".join(
         f"{name:<{width[0]}}  {result:>{width[1]}}  {target:>{width[2]}}  {ok}"

@@ -2,8 +2,9 @@
 
 Its speed figures mean nothing; its correctness checks hold in a smoke run as in a full
 one, and are asserted here on the verdicts the bench computed: every valid submission
-stored (and some were), nothing from other hosts, a constant admin query count, page
-weight, no traceback in any server's log.
+stored (and some were), every stored enquiry's staff e-mail sent by the job worker to the
+mail sink exactly once, nothing from other hosts, a constant admin query count, page
+weight, no traceback in any server's log; and the bench database gone at the end.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import secrets
 import subprocess
 import sys
 
+import psycopg
 import pytest
 from django.conf import settings
 
 from bench import targets
-from bench.run import bench_env
+from bench.run import SMOKE, bench_env
 from bench.servers import gunicorn_settings
 from tests.servers import ROOT
 
@@ -29,7 +31,8 @@ def smoke(tmp_path_factory):
     # `make bench` or another `make test` on the same PostgreSQL is left alone.
     db = settings.DATABASES["default"]
     server = f"{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}"
-    database_url = f"postgres://{server}/pilaro_bench_smoke_{secrets.token_hex(4)}"
+    name = f"pilaro_bench_smoke_{secrets.token_hex(4)}"
+    database_url = f"postgres://{server}/{name}"
     command = [
         "-m",
         "bench.run",
@@ -46,6 +49,9 @@ def smoke(tmp_path_factory):
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    with psycopg.connect(f"postgresql://{server}/postgres") as conn:
+        left = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchall()
+    assert left == [], f"the bench left its database {name} behind"
     return result, json.loads(output.read_text())
 
 
@@ -54,8 +60,8 @@ def test_the_smoke_run_prints_the_table_and_no_traceback(smoke):
 
     assert report["mode"] == "smoke"
     assert "Traceback" not in result.stdout + result.stderr
-    for target in targets.TARGETS:
-        assert target.label in result.stdout
+    for row in [*targets.TARGETS, *targets.FIGURES]:
+        assert row.label in result.stdout
 
 
 def test_every_target_has_a_verdict_computed_from_the_figures(smoke):
@@ -75,6 +81,20 @@ def test_the_checks_that_hold_in_a_smoke_run_pass(smoke):
     assert report["form"]["stored"] > 0
     assert report["flood"]["valid_stored"] > 0
     assert report["flood"]["bot_posts"] > 0
+
+
+def test_every_stored_enquiry_got_its_e_mail_from_the_worker_exactly_once(smoke):
+    _, report = smoke
+    delivery, idle = report["mail"]["delivery"], report["mail"]["idle"]
+
+    assert delivery["received"] == delivery["enquiries"] > 0
+    assert delivery["exactly_once"] == delivery["enquiries"]
+    assert delivery["notifications"] == {"sent": delivery["enquiries"]}
+    # The paced phase's enquiries, each timed from stored to the mail sink.
+    assert idle["answers"]["statuses"] == {"303": SMOKE.mail_posts}
+    assert idle["enquiries"] == SMOKE.mail_posts
+    assert idle["missing"] == 0
+    assert 0 < idle["p50_s"] <= idle["p99_s"]
 
 
 def test_the_worker_count_is_gunicorn_conf_py_s_own(smoke):

@@ -94,12 +94,22 @@ def test_the_async_generator_posts_the_form_it_finds():
     assert tally.errors == 0
 
 
+def test_the_paced_generator_posts_each_form_once():
+    with stand_in(FORM) as base:
+        tally = in_a_thread(load.paced, base=base, count=3, rate=20)
+
+    assert tally.statuses == {303: 3}
+    assert tally.errors == 0
+
+
 def test_the_async_generator_stops_when_the_tokens_are_not_in_the_page():
     with stand_in(NO_FORM) as base:
         with pytest.raises(load.MarkupMissing, match="csrfmiddlewaretoken or token"):
             in_a_thread(load.submissions, base=base, users=2, seconds=0.5)
         with pytest.raises(load.MarkupMissing):
             in_a_thread(load.spam_flood, base=base, users=2, seconds=0.5, rate=10)
+        with pytest.raises(load.MarkupMissing):
+            in_a_thread(load.paced, base=base, count=2, rate=20)
         # As bench/run.py runs it: exit status 1 and one line, no traceback.
         result = subprocess.run(
             [sys.executable, "-m", "bench.load", "people", base, "--users=1", "--seconds=0.5"],
