@@ -1,4 +1,5 @@
-"""Real servers for tests: a disposable PostgreSQL cluster and gunicorn app servers.
+"""Real servers for tests: a disposable PostgreSQL cluster, gunicorn app servers, job
+workers, and mail servers that take, hold or ignore the workers' e-mail.
 
 Starting, waiting for and stopping a server is bench/servers.py's harness, shared with the
 bench; what only the tests need is here. Everything listens on loopback only, and
@@ -7,11 +8,19 @@ everything is stopped when the test ends.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import email
+import logging
 import os
+import re
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,20 +30,34 @@ from pathlib import Path
 
 from bench import servers
 from bench.load import form_tokens
-from bench.servers import ROOT, Server, ServerError, clean_env, free_port, manage, site_env
+from bench.servers import (
+    BIN,
+    ROOT,
+    Server,
+    ServerError,
+    clean_env,
+    free_port,
+    manage,
+    site_env,
+)
 
 __all__ = [
     "ROOT",
     "AppServer",
     "Browser",
     "DisposablePostgres",
+    "HangingMailServer",
+    "MailSink",
     "Server",
     "ServerError",
+    "Worker",
     "clean_env",
     "disposable_postgres",
     "free_port",
     "manage",
+    "query",
     "site_env",
+    "submit_enquiries",
 ]
 
 
@@ -175,3 +198,178 @@ class Browser:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+# --- Job workers and their mail -----------------------------------------------------------
+
+
+def query(database_url: str, sql: str, *params: object) -> list[tuple]:
+    """Run one statement on its own connection (committed); its rows, if any."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as conn:
+        cursor = conn.execute(sql, params or None)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _newest_worker(database_url: str) -> int:
+    return query(database_url, "SELECT coalesce(max(id), 0) FROM procrastinate_workers")[0][0]
+
+
+class Worker(Server):
+    """`manage.py worker` (or `command`, e.g. `make worker`) in a session of its own, up once
+    it has registered in its database's procrastinate_workers table.
+
+    Up means a row newer than any there before: counting rows would miss a worker that,
+    as it starts, prunes a dead worker's row. Start workers one after another."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        name: str | None = None,
+        command: list[str] | None = None,
+        seconds: float = 30,
+    ) -> None:
+        self.database_url = env["DATABASE_URL"]
+        self._newest_before = _newest_worker(self.database_url)
+        named = ["--name", name] if name else []
+        command = command or [str(BIN / "python"), "manage.py", "worker", *named]
+        super().__init__(command, env, f"a new row in procrastinate_workers ({name})", seconds)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _wait_until_up(self, seconds: float) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise self._fail(f"exited with {self.process.returncode} before registering")
+            with contextlib.suppress(psycopg.OperationalError):  # the database is not up yet
+                if _newest_worker(self.database_url) > self._newest_before:
+                    return
+            time.sleep(0.1)
+        raise self._fail(f"did not register as a worker within {seconds} s")
+
+    def kill(self) -> None:
+        """SIGKILL (kill -9, the OOM killer): the worker gets no chance to clean up."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.stop()
+
+
+def submit_enquiries(env: dict[str, str], count: int = 1) -> list[int]:
+    """Store `count` enquiries as the form does (the intake service, which queues each
+    one's notification), in a process of their own; their ids."""
+    code = (
+        "import secrets\n"
+        "from contacts.forms import build_submission\n"
+        "from contacts.services.intake import submit_enquiry\n"
+        "from privacy.registry import get_registry\n"
+        f"for _ in range({count}):\n"
+        "    submission = build_submission(notice=get_registry().in_force(),"
+        " nonce=secrets.token_urlsafe(16), marketing=False, name='Kari Nordmann',"
+        " company='', email='kari@example.no', phone='+4791234567', message='')\n"
+        "    print('stored enquiry', submit_enquiry(submission=submission).pk)\n"
+    )
+    output = manage(["shell", "--no-imports", "-c", code], env, timeout=60)
+    return [int(n) for n in re.findall(r"^stored enquiry (\d+)$", output, re.MULTILINE)]
+
+
+class MailSink:
+    """An SMTP server on a loopback port (aiosmtpd) that keeps every message it accepts.
+
+    Told to, it holds the next `hang` messages after their data, unanswered, until
+    released (the sender is left waiting inside send_mail), or refuses every message with
+    a 451. A held or refused message is not kept."""
+
+    def __init__(self, port: int | None = None, *, hang: int = 0) -> None:
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # a line per SMTP command
+        self.port = port or free_port()
+        self.messages: list[email.message.Message] = []
+        self.held = 0
+        self.hang = hang
+        self.refuse = False
+        self.holding = threading.Event()  # set once a message is being held
+        self.released = threading.Event()
+        self._lock = threading.Lock()
+        self._stopped = False
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's hook
+        with self._lock:
+            hold = self.held < self.hang
+            self.held += hold
+        if hold:
+            self.holding.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Held by the test"
+        if self.refuse:
+            return "451 4.3.0 Refused by the test"
+        with self._lock:
+            self.messages.append(email.message_from_bytes(envelope.original_content))
+        return "250 OK"
+
+    def bodies(self) -> list[str]:
+        with self._lock:
+            messages = list(self.messages)
+        return [m.get_payload(decode=True).decode() for m in messages]
+
+    def stop(self) -> None:
+        """Release what is held and close the port. Safe to call twice."""
+        self.released.set()
+        if not self._stopped:
+            self._stopped = True
+            self.controller.stop()
+
+    def __enter__(self) -> MailSink:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class HangingMailServer:
+    """A mail server that accepts every connection and never says a word: no greeting, no
+    reply, no close. `accepted` counts the connections."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.accepted = 0
+        self._connections: list[socket.socket] = []
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._listener.settimeout(0.05)
+        self._closing = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._closing.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            self._connections.append(connection)
+            self.accepted += 1
+
+    def stop(self) -> None:
+        """Close the port and every connection, so another server can take the port."""
+        if self._closing.is_set():
+            return
+        self._closing.set()
+        self._thread.join(5)
+        self._listener.close()
+        for connection in self._connections:
+            connection.close()
+
+    def __enter__(self) -> HangingMailServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
