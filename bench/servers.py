@@ -222,32 +222,44 @@ class AppServer(Server):
 
 
 class JobWorker(Server):
-    """`manage.py worker` (jobs/), up once it has registered in the queue's table of
-    workers, which it does just before it starts taking jobs.
+    """`manage.py worker` (jobs/), or `command` (e.g. `make worker`), up once it has
+    registered in the queue's table of workers, which it does just before it starts
+    taking jobs.
 
     Up means a row newer than any there before (a starting worker may prune a dead one's
-    row, so a count could stay the same). `env` is the app servers' environment: the
-    worker must read the same settings."""
+    row, so a count could stay the same): start workers one after another. `env` is the
+    app servers' environment: the worker must read the same settings."""
 
     NEWEST = "SELECT coalesce(max(id), 0) FROM procrastinate_workers"
 
-    def __init__(self, env: dict[str, str], seconds: float = 60) -> None:
-        import psycopg  # only the worker's harness needs it
-
-        self._database = psycopg.connect(env["DATABASE_URL"], autocommit=True)
-        try:
-            self._newest_before = self._newest()
-            super().__init__(
-                [str(BIN / "python"), "manage.py", "worker"],
-                env,
-                "a new row in procrastinate_workers",
-                seconds,
-            )
-        finally:
-            self._database.close()
+    def __init__(
+        self,
+        env: dict[str, str],
+        seconds: float = 60,
+        *,
+        name: str | None = None,
+        command: list[str] | None = None,
+    ) -> None:
+        self.database_url = env["DATABASE_URL"]
+        self._newest_before = self._newest()
+        named = ["--name", name] if name else []
+        super().__init__(
+            command or [str(BIN / "python"), "manage.py", "worker", *named],
+            env,
+            f"a new row in procrastinate_workers ({name or 'worker'})",
+            seconds,
+        )
 
     def _newest(self) -> int:
-        return self._database.execute(self.NEWEST).fetchone()[0]
+        import psycopg  # only the worker's harness needs it
+
+        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=5) as conn:
+            return conn.execute(self.NEWEST).fetchone()[0]
 
     def probe(self) -> str | None:
-        return None if self._newest() > self._newest_before else "not registered yet"
+        import psycopg
+
+        try:
+            return None if self._newest() > self._newest_before else "not registered yet"
+        except psycopg.OperationalError as error:  # the database is not up yet
+            return str(error)

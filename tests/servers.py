@@ -20,7 +20,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,8 +30,8 @@ from pathlib import Path
 from bench import servers
 from bench.load import form_tokens
 from bench.servers import (
-    BIN,
     ROOT,
+    JobWorker,
     Server,
     ServerError,
     clean_env,
@@ -212,16 +211,8 @@ def query(database_url: str, sql: str, *params: object) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def _newest_worker(database_url: str) -> int:
-    return query(database_url, "SELECT coalesce(max(id), 0) FROM procrastinate_workers")[0][0]
-
-
-class Worker(Server):
-    """`manage.py worker` (or `command`, e.g. `make worker`) in a session of its own, up once
-    it has registered in its database's procrastinate_workers table.
-
-    Up means a row newer than any there before: counting rows would miss a worker that,
-    as it starts, prunes a dead worker's row. Start workers one after another."""
+class Worker(JobWorker):
+    """The bench's job worker, with what the fault tests do to it."""
 
     def __init__(
         self,
@@ -230,28 +221,11 @@ class Worker(Server):
         command: list[str] | None = None,
         seconds: float = 30,
     ) -> None:
-        self.database_url = env["DATABASE_URL"]
-        self._newest_before = _newest_worker(self.database_url)
-        named = ["--name", name] if name else []
-        command = command or [str(BIN / "python"), "manage.py", "worker", *named]
-        super().__init__(command, env, f"a new row in procrastinate_workers ({name})", seconds)
+        super().__init__(env, seconds, name=name, command=command)
 
     @property
     def pid(self) -> int:
         return self.process.pid
-
-    def _wait_until_up(self, seconds: float) -> None:
-        import psycopg
-
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise self._fail(f"exited with {self.process.returncode} before registering")
-            with contextlib.suppress(psycopg.OperationalError):  # the database is not up yet
-                if _newest_worker(self.database_url) > self._newest_before:
-                    return
-            time.sleep(0.1)
-        raise self._fail(f"did not register as a worker within {seconds} s")
 
     def kill(self) -> None:
         """SIGKILL (kill -9, the OOM killer): the worker gets no chance to clean up."""
