@@ -329,6 +329,9 @@ JOBS_WORKER_CONCURRENCY = env_int("PILARO_WORKER_CONCURRENCY", 4, minimum=1)
 # Seconds between a worker's heartbeats; a worker silent for four of them has died, and
 # its jobs are run again by another.
 JOBS_HEARTBEAT_SECONDS = env_int("PILARO_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+# The worker's CPU priority below the web server's (nice): on a machine that serves both,
+# a visitor's request comes before a background e-mail. 0 gives them equal shares.
+JOBS_WORKER_NICE = env_int("PILARO_WORKER_NICE", 10, minimum=0)
 # Seconds a stopping worker waits for its running jobs before it leaves them to others.
 JOBS_SHUTDOWN_SECONDS = env_int("PILARO_WORKER_SHUTDOWN_SECONDS", 30, minimum=1)
 # /healthz/ answers 503 when a job due now has waited longer than this (no worker runs).

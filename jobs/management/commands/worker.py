@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import time
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--name", default=None, help="The worker's name in the logs.")
 
     def handle(self, *args, concurrency: int, name: str | None, **options):
+        # Background work yields the CPU to the web server's requests on a shared machine.
+        os.nice(settings.JOBS_WORKER_NICE)
         self.stopping = False
         self.worker = None
         pause = 1.0
