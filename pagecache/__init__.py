@@ -100,12 +100,9 @@ class _Entry:
     parts: tuple[bytes, ...]
     slots: tuple[PerReader, ...]
     headers: tuple[tuple[str, str], ...]
+    distinct: tuple[PerReader, ...]  # each slot once: one fresh value per reader and kind
     etag: str | None
     last_modified: int | None
-
-    @property
-    def per_reader(self) -> set[PerReader]:
-        return set(self.slots)
 
 
 _entries: dict[tuple, _Entry] = {}
@@ -158,7 +155,7 @@ class PageCacheMiddleware:
 
     def _serve(self, request: HttpRequest, response: HttpResponse, entry: _Entry) -> HttpResponse:
         if entry.slots:
-            values = {slot: slot.fresh(request).encode() for slot in entry.per_reader}
+            values = {slot: slot.fresh(request).encode() for slot in entry.distinct}
             pieces = [entry.parts[0]]
             for slot, part in zip(entry.slots, entry.parts[1:], strict=True):
                 pieces += (values[slot], part)
@@ -190,6 +187,7 @@ def _entry(response: HttpResponse, policy: Policy) -> _Entry:
     return _Entry(
         parts=tuple(pieces[0::2]),
         slots=slots,
+        distinct=tuple(dict.fromkeys(slots)),
         headers=tuple(
             (name, value)
             for name, value in response.items()
