@@ -1,4 +1,4 @@
-"""The retention periods a notice promises must be the ones this site enforces."""
+"""What the notices declare must be what the site does: retention periods, consents."""
 
 from __future__ import annotations
 
@@ -6,18 +6,51 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
+from contacts.models import ConsentPurpose
 from privacy.registry import get_registry
 
 
 def enforced_periods() -> dict[str, int]:
+    """The retention the site enforces, in the keys of `enforced_retention` declarations."""
     return {
-        "enquiry_days_after_last_activity": settings.CONTACTS_RETENTION_DAYS,
-        "enquiry_max_days": settings.CONTACTS_RETENTION_MAX_DAYS,
+        "days_after_last_activity": settings.CONTACTS_RETENTION_DAYS,
+        "max_days": settings.CONTACTS_RETENTION_MAX_DAYS,
+        "spam_days": settings.CONTACTS_SPAM_RETENTION_DAYS,
     }
 
 
+def _retention_message(notice, enforced: dict[str, int], *, in_force: bool):
+    declared = notice.declarations.enforced_retention
+    differing = {k: v for k, v in declared.items() if enforced.get(k) != v}
+    if not differing:
+        return None
+    kind = Error if in_force else Warning
+    return kind(
+        f"Notice version {notice.version} declares retention {differing}, but the site "
+        f"enforces {enforced}.",
+        hint="Make PILARO_RETENTION_DAYS / PILARO_RETENTION_MAX_DAYS / "
+        "PILARO_SPAM_RETENTION_DAYS match the notice, or publish a notice that declares "
+        "what is enforced.",
+        id="contacts.E001" if in_force else "contacts.W001",
+    )
+
+
+def _unknown_consents(notice) -> list[Error]:
+    return [
+        Error(
+            f"Notice version {notice.version} asks consent for '{request.purpose}', which the "
+            f"callback form cannot store (known: {', '.join(ConsentPurpose.values)}).",
+            id="contacts.E003",
+        )
+        for request in notice.declarations.form.consents
+        if request.purpose not in ConsentPurpose.values
+    ]
+
+
 @register("contacts")
-def check_promised_retention(app_configs, **kwargs):
+def check_declarations_match_the_site(app_configs, **kwargs):
+    """The version in force and every upcoming one: their declared retention is enforced,
+    and every consent they ask for is one the form can store."""
     try:
         registry = get_registry()
     except ImproperlyConfigured:
@@ -26,21 +59,11 @@ def check_promised_retention(app_configs, **kwargs):
     messages = []
     in_force = registry.in_force()
     for notice in [in_force, *registry.upcoming()]:
-        if notice is None or notice.retention is None:
+        if notice is None or notice.declarations is None:
             continue
-        differing = {k: v for k, v in notice.retention.items() if enforced.get(k) != v}
-        if not differing:
-            continue
-        kind = Error if notice is in_force else Warning
-        messages.append(
-            kind(
-                f"Notice version {notice.version} promises retention {differing}, but the site "
-                f"enforces {enforced}.",
-                hint="Make PILARO_RETENTION_DAYS / PILARO_RETENTION_MAX_DAYS match the notice, "
-                "or publish a notice that promises what is enforced.",
-                id="contacts.E001" if kind is Error else "contacts.W001",
-            )
-        )
+        message = _retention_message(notice, enforced, in_force=notice is in_force)
+        messages += [message] if message else []
+        messages += _unknown_consents(notice)
     return messages
 
 

@@ -292,8 +292,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Privacy notice -------------------------------------------------------------------
-# One Markdown file per version; see privacy/registry.py for the format.
-PRIVACY_NOTICE_DIR = BASE_DIR / "privacy" / "notices"
+# One Markdown file per version, with its declarations; see privacy/registry.py and
+# docs/declarations.md. Another directory only for trying out a publication on a copy.
+PRIVACY_NOTICE_DIR = Path(env_str("PILARO_NOTICE_DIR") or BASE_DIR / "privacy" / "notices")
 
 # --- Callback form and enquiries ---------------------------------------------------------
 # Retention is declared here once; a notice version that promises other periods fails the

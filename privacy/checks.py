@@ -8,32 +8,67 @@ from django.utils import timezone
 
 from privacy import manifest, registry
 
+PLACEHOLDER = "[FYLLES UT AV PILARO"
+# What `sync_notices --record` puts right, so that command runs while this error stands.
+NOT_RECORDED = "privacy.E002"
+
+
+def _recorded_files(notice: registry.Notice) -> list[tuple[str, str]]:
+    """The files of a published version that SHA256SUMS must hold, with their SHA-256."""
+    files = [(notice.path.name, notice.sha256)]
+    if notice.side_file_sha256 is not None:
+        files.append((notice.side_file.name, notice.side_file_sha256))
+    return files
+
 
 def _published_changes(notices: list[registry.Notice], recorded: dict[str, str]) -> list[Error]:
     errors = []
     for notice in notices:
         if not notice.is_published:
             continue
-        digest = recorded.get(notice.path.name)
-        if digest is None:
-            errors.append(
-                Error(
-                    f"Published notice version {notice.version} ({notice.path.name}) is not "
-                    f"recorded in {manifest.FILENAME}.",
-                    hint="Once the text is final: python manage.py sync_notices --record",
-                    id="privacy.E002",
+        for name, sha256 in _recorded_files(notice):
+            digest = recorded.get(name)
+            if digest is None:
+                errors.append(
+                    Error(
+                        f"Published notice version {notice.version} ({name}) is not "
+                        f"recorded in {manifest.FILENAME}.",
+                        hint="Once the text is final: python manage.py sync_notices --record",
+                        id=NOT_RECORDED,
+                    )
                 )
-            )
-        elif digest != notice.sha256:
-            errors.append(
-                Error(
-                    f"Published notice version {notice.version} ({notice.path.name}) has changed "
-                    "since it was published.",
-                    hint="A published text is never edited: restore it and publish the "
-                    "correction as a new version.",
-                    id="privacy.E003",
+            elif digest != sha256:
+                errors.append(
+                    Error(
+                        f"Published notice version {notice.version} ({name}) has changed "
+                        "since it was published.",
+                        hint="A published text is never edited: restore it and publish the "
+                        "correction as a new version.",
+                        id="privacy.E003",
+                    )
                 )
-            )
+    return errors
+
+
+def _placeholders(notices: list[registry.Notice]) -> list[Error]:
+    """A published version must not still say "[FYLLES UT AV PILARO: …]" anywhere."""
+    errors = []
+    for notice in notices:
+        if not notice.is_published:
+            continue
+        paths = [notice.path] + ([notice.side_file] if notice.side_file_sha256 else [])
+        for path in paths:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            for number, line in enumerate(lines, start=1):
+                if PLACEHOLDER in line:
+                    errors.append(
+                        Error(
+                            f"Published notice version {notice.version}: {path.name} line "
+                            f"{number} still has a placeholder: {line.strip()[:80]}",
+                            hint="Fill in every [FYLLES UT AV PILARO: …] before publishing.",
+                            id="privacy.E005",
+                        )
+                    )
     return errors
 
 
@@ -43,6 +78,7 @@ def check_notice_files(app_configs, **kwargs) -> list[Error]:
     notices, problems = registry.load(directory)
     errors = [Error(f"Privacy notice {problem}", id="privacy.E001") for problem in problems]
     errors += _published_changes(notices, manifest.read(directory))
+    errors += _placeholders(notices)
     if not problems and registry.Registry(tuple(notices)).in_force() is None:
         errors.append(
             Error(

@@ -1,7 +1,9 @@
 """The notice registry: reads and validates the versioned Markdown files once per process.
 
 Each file in the notice directory is one version, named `<version>.md`, with YAML front
-matter (version, effective, status, summary, optionally retention) and a Markdown body.
+matter (version, effective, status, summary, and the processing declarations) and a
+Markdown body. A version published before declarations existed has them in a side file
+beside it (see `privacy.declarations` and docs/declarations.md).
 Which version is in force is decided per call from today's date in Europe/Oslo, so an
 upcoming version takes over at midnight with no deploy or restart.
 """
@@ -23,12 +25,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from privacy import declarations as decl
+
 PUBLISHED = "published"
 DRAFT = "draft"
 STATUSES = (PUBLISHED, DRAFT)
 REQUIRED_KEYS = ("version", "effective", "status", "summary")
-OPTIONAL_KEYS = ("retention",)
-RETENTION_KEYS = ("enquiry_days_after_last_activity", "enquiry_max_days")
+OPTIONAL_KEYS = decl.KEYS
 VERSION_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)*$")
 
 
@@ -41,7 +44,13 @@ class Notice:
     body: str
     path: Path
     sha256: str  # of the whole file: a changed date or summary changes it too
-    retention: dict[str, int] | None = None
+    declarations: decl.Declarations | None = None
+    # A side file's SHA-256, for a version whose declarations live beside it.
+    side_file_sha256: str | None = None
+
+    @property
+    def side_file(self) -> Path:
+        return decl.side_file(self.path)
 
     @property
     def is_published(self) -> bool:
@@ -106,22 +115,63 @@ def _metadata_problems(path: Path, post: frontmatter.Post) -> list[Problem]:
         problems.append(Problem(path, f"status must be 'published' or 'draft', not {status!r}"))
     if not isinstance(summary, str) or not summary.strip():
         problems.append(Problem(path, "summary must be a non-empty line of text"))
-    retention = meta.get("retention")
-    if retention is not None and not (
-        isinstance(retention, dict)
-        and set(retention) <= set(RETENTION_KEYS)
-        and all(
-            isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in retention.values()
-        )
-    ):
-        problems.append(
-            Problem(
-                path, f"retention must map {', '.join(RETENTION_KEYS)} to whole numbers of days"
-            )
-        )
     if not post.content.strip():
         problems.append(Problem(path, "the notice has no text"))
     return problems
+
+
+def _side_declarations(path: Path) -> tuple[decl.Declarations | None, str | None]:
+    """The declarations in the side file beside `path`, and the side file's SHA-256."""
+    side = decl.side_file(path)
+    if not side.exists():
+        return None, None
+    raw = side.read_bytes()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        first_line = str(exc).splitlines()[0]
+        raise decl.DeclarationError(f"{side.name} cannot be read: {first_line}") from None
+    try:
+        return decl.parse(data, side=True), hashlib.sha256(raw).hexdigest()
+    except decl.DeclarationError as exc:
+        raise decl.DeclarationError(f"{side.name}: {exc}") from None
+
+
+def _declarations(
+    path: Path, meta: dict, body: str
+) -> tuple[decl.Declarations | None, str | None, str]:
+    """A version's declarations (front matter or side file), the side file's SHA-256, and
+    the body with the purposes table rendered from the declarations in place of its marker.
+    """
+    in_front_matter = any(key in meta for key in decl.KEYS)
+    declarations, side_sha256 = _side_declarations(path)
+    if in_front_matter and declarations is not None:
+        raise decl.DeclarationError(
+            f"declarations both in the front matter and in {decl.side_file(path).name}"
+        )
+    if in_front_matter:
+        declarations = decl.parse({k: meta[k] for k in decl.KEYS if k in meta}, side=False)
+    has_marker = any(line.strip() == decl.TABLE_MARKER for line in body.splitlines())
+    if has_marker and not in_front_matter:
+        raise decl.DeclarationError(
+            f"the text has the line {decl.TABLE_MARKER} but no declarations in its front matter"
+        )
+    if in_front_matter and not has_marker:
+        raise decl.DeclarationError(
+            f"the text needs the line {decl.TABLE_MARKER} where the purposes table goes: "
+            "the table is rendered from the declarations"
+        )
+    if has_marker:
+        table = decl.purposes_table(declarations)
+        body = "\n".join(
+            table if line.strip() == decl.TABLE_MARKER else line for line in body.splitlines()
+        )
+    if declarations is None and meta["status"] == PUBLISHED:
+        raise decl.DeclarationError(
+            "a published version needs declarations (front matter, or "
+            f"{decl.side_file(path).name} for a text published before them)"
+        )
+    return declarations, side_sha256, body
 
 
 def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
@@ -132,15 +182,20 @@ def _parse(path: Path) -> tuple[Notice | None, list[Problem]]:
     if problems:
         return None, problems
     meta = post.metadata
+    try:
+        declarations, side_sha256, body = _declarations(path, meta, post.content.strip())
+    except decl.DeclarationError as exc:
+        return None, [Problem(path, f"declarations: {exc}")]
     notice = Notice(
         version=meta["version"],
         effective=meta["effective"],
         status=meta["status"],
         summary=meta["summary"].strip(),
-        body=post.content.strip() + "\n",
+        body=body + "\n",
         path=path,
         sha256=hashlib.sha256(raw).hexdigest(),
-        retention=meta.get("retention"),
+        declarations=declarations,
+        side_file_sha256=side_sha256,
     )
     if path.name != f"{notice.version}.md":
         # Still a notice, so that a duplicate version is reported as such too.

@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
@@ -65,6 +66,61 @@ Du kan be om innsyn i versjon {version}.
 """
 
 
+def declarations(
+    version: str, *, enforced_retention: dict[str, int] | None = None, old_style: bool = True
+) -> dict:
+    """Declarations for a test notice: as 1.x has them (a required consent to the enquiry,
+    in a side file) or, with `old_style=False`, as 2.0 has them (information only, and an
+    optional marketing consent; for front matter)."""
+    enquiries = {
+        "id": "henvendelser",
+        "purpose": "Svare på henvendelser.",
+        "basis": ["6(1)(a)"] if old_style else "6(1)(f)",
+        "data": "Navn og e-post.",
+        "recipients": "Bare oss.",
+        "retention": "Ett år.",
+    }
+    if not old_style:
+        enquiries["legitimate_interest"] = "Å svare dem som ber oss om det."
+    if enforced_retention:
+        enquiries["enforced_retention"] = enforced_retention
+    marketing = {
+        "id": "markedsforing",
+        "purpose": "Markedsføring på e-post.",
+        "basis": "6(1)(a)",
+        "data": "E-postadresse.",
+        "recipients": "Bare oss.",
+        "retention": "Til samtykket trekkes tilbake.",
+    }
+    consents = [
+        {
+            "purpose": "marketing",
+            "activity": "markedsforing",
+            "label": f"Ja, send meg nyheter på e-post (versjon {version}).",
+            "required": False,
+        }
+    ]
+    if old_style:
+        consents.insert(
+            0,
+            {
+                "purpose": "enquiry",
+                "activity": "henvendelser",
+                "label": f"Jeg samtykker, slik [personvernerklæringen (versjon {version})]"
+                f"(/personvern/versjoner/{version}/) beskriver.",
+                "required": True,
+            },
+        )
+    return {
+        "processing": [enquiries, marketing],
+        "form": {
+            "information": f"Vi svarer deg (informasjon i versjon {version}).",
+            "informs": ["henvendelser"],
+            "consents": consents,
+        },
+    }
+
+
 class NoticeDir:
     """A temporary notice directory that the site reads instead of the shipped one."""
 
@@ -81,7 +137,10 @@ class NoticeDir:
         body: str | None = None,
         front_matter: str | None = None,
         record: bool = True,
+        side_file: dict | None = None,
     ) -> Path:
+        """Write a version; a published one gets a side file of declarations (1.x style)
+        unless its front matter declares them."""
         if front_matter is None:
             front_matter = textwrap.dedent(
                 f"""\
@@ -96,8 +155,18 @@ class NoticeDir:
         text = f"---\n{front_matter}---\n\n{body}"
         path = self.path / f"{version}.md"
         path.write_text(text)
+        files = {path.name: text}
+        if side_file is None and status == "published" and "processing:" not in front_matter:
+            side_file = declarations(version)
+        if side_file is not None:
+            side_text = yaml.safe_dump(side_file, allow_unicode=True, sort_keys=False)
+            (self.path / f"{version}.declarations.yaml").write_text(side_text)
+            files[f"{version}.declarations.yaml"] = side_text
         if record and status == "published":
-            manifest.add(self.path, {path.name: hashlib.sha256(text.encode()).hexdigest()})
+            manifest.add(
+                self.path,
+                {name: hashlib.sha256(t.encode()).hexdigest() for name, t in files.items()},
+            )
         return path
 
 

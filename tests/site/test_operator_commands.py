@@ -3,8 +3,17 @@ production settings, so that the system checks run first (call_command skips the
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import hashlib
+import re
+import shutil
 
+import pytest
+from django.utils import timezone
+
+from privacy import manifest
+from privacy.models import NoticeVersion
+from privacy.registry import get_registry
 from tests.servers import clean_env
 from tests.site.conftest import PRODUCTION_ENV
 
@@ -31,3 +40,44 @@ def test_an_operator_runs_the_command_with_production_settings(
     assert result.returncode == 0, result.stderr
     assert output in result.stdout, result.stdout
     assert "Traceback" not in result.stderr
+
+
+def _publishing_env(settings, notice_dir) -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    return clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": url, "PILARO_NOTICE_DIR": notice_dir})
+
+
+@pytest.mark.django_db(transaction=True)  # the command commits its rows: flushed afterwards
+def test_the_company_publishes_the_draft_as_the_readme_says(run_python, settings, tmp_path):
+    """README, "Publishing a version": fill in every placeholder, set `status: published`
+    and the date, run `python manage.py sync_notices --record`. Tried on a copy of the
+    notice directory, with the draft 2.0 taking effect tomorrow (or the day after the last
+    published version, if that is later)."""
+    directory = tmp_path / "notices"
+    shutil.copytree(settings.BASE_DIR / "privacy" / "notices", directory)
+    draft = directory / "2.0.md"
+    latest = max(n.effective for n in get_registry().published)
+    tomorrow = max(timezone.localdate(), latest) + dt.timedelta(days=1)
+    text = re.sub(r"^status: draft$", "status: published", draft.read_text(), flags=re.M)
+    text = re.sub(r"^effective: .*$", f"effective: {tomorrow}", text, count=1, flags=re.M)
+    draft.write_text(text)
+    env = _publishing_env(settings, str(directory))
+    record = ["manage.py", "sync_notices", "--record"]
+
+    refused = run_python(record, env)  # placeholders left: refused, naming file and line
+    filled = re.sub(r"\[FYLLES UT AV PILARO: ([^\]]*)\]", r"(utfylt: \1)", text)
+    draft.write_text(filled)
+    published = run_python(record, env)
+    checked = run_python(["manage.py", "check", "--fail-level", "WARNING"], env)
+
+    assert refused.returncode != 0
+    assert re.search(r"privacy\.E005 .*2\.0\.md line \d+ still has a placeholder", refused.stderr)
+    assert "2.0.md" not in manifest.read(directory)
+    assert published.returncode == 0, published.stderr
+    assert "Traceback" not in published.stderr
+    digest = hashlib.sha256(filled.encode()).hexdigest()
+    assert manifest.read(directory)["2.0.md"] == digest
+    assert NoticeVersion.objects.get(version="2.0").sha256 == digest
+    assert checked.returncode == 0, checked.stderr
+    assert "System check identified no issues" in checked.stdout

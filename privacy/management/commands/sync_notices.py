@@ -7,15 +7,20 @@ once: rows are only ever added (the version is unique), never rewritten.
 
 from __future__ import annotations
 
+from django.core import checks
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from privacy import manifest, registry
+from privacy.checks import NOT_RECORDED
 from privacy.models import NoticeVersion
 
 
 class Command(BaseCommand):
     help = "Record published privacy notice versions and their SHA-256; refuse changed texts."
+    # Django's checks would stop `--record` on the one error it exists to put right (a
+    # published version not yet in SHA256SUMS); `_check` runs them without that one.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -24,7 +29,19 @@ class Command(BaseCommand):
             help=f"Also add newly published versions to {manifest.FILENAME} (when publishing).",
         )
 
+    def _check(self, *, record: bool) -> None:
+        """Every system check, as Django would run it, but for what `--record` will fix."""
+        messages = checks.run_checks()
+        if record:
+            messages = [m for m in messages if m.id != NOT_RECORDED]
+        serious = [m for m in messages if m.is_serious()]
+        if serious:
+            raise CommandError(
+                "Refused: the system check found\n" + "\n".join(f"  {m}" for m in serious)
+            )
+
     def handle(self, *args, record: bool = False, verbosity: int = 1, **options):
+        self._check(record=record)
         directory = registry.notice_directory()
         notices, problems = registry.load(directory)
         if problems:
@@ -64,7 +81,10 @@ class Command(BaseCommand):
                 )
 
         if record:
-            manifest.add(directory, {n.path.name: n.sha256 for n in published})
+            files = {n.path.name: n.sha256 for n in published}
+            sides = [n for n in published if n.side_file_sha256]
+            files |= {n.side_file.name: n.side_file_sha256 for n in sides}
+            manifest.add(directory, files)
         if verbosity:
             self.stdout.write(
                 f"{len(published)} published version(s), {len(new)} newly recorded, "
