@@ -12,15 +12,14 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils.html import format_html
 
 from contacts import phone as phone_numbers
-from contacts.models import ConsentPurpose
+from contacts.models import FormLocation
 from contacts.services.intake import Submission
 from contacts.tokens import FormToken, fresh_form_token
 from pagecache import PerReader
 from privacy.registry import Notice, get_registry
+from privacy.rendering import ShownText, inline
 
 
 class Outcome(enum.Enum):
@@ -30,36 +29,25 @@ class Outcome(enum.Enum):
     INVALID = "invalid"  # field errors: show them
 
 
-def consent_labels(notice: Notice) -> dict[str, tuple[str, str]]:
-    """Each consent's label as HTML for the page and as the plain text stored as evidence."""
-    company = settings.COMPANY["name"]
-    url = reverse("privacy:version", args=[notice.version])
-    enquiry_text = (
-        f"Jeg samtykker i at {company} lagrer opplysningene i skjemaet og bruker dem til å "
-        f"kontakte meg om henvendelsen, slik personvernerklæringen (versjon {notice.version}) "
-        "beskriver."
-    )
-    enquiry_html = format_html(
-        "Jeg samtykker i at {} lagrer opplysningene i skjemaet og bruker dem til å kontakte meg "
-        'om henvendelsen, slik <a href="{}">personvernerklæringen (versjon {})</a> beskriver.',
-        company,
-        url,
-        notice.version,
-    )
-    marketing_text = (
-        f"Ja, {company} kan også sende meg informasjon om produkter og tjenester på e-post. "
-        "Jeg kan trekke samtykket tilbake når som helst."
-    )
-    return {
-        "enquiry": (enquiry_html, enquiry_text),
-        "marketing": (marketing_text, marketing_text),
-    }
+def consent_labels(notice: Notice) -> dict[str, ShownText]:
+    """The consents the form asks under `notice`, by purpose: each label as the page shows
+    it and as the plain text stored as evidence. From the version's declarations."""
+    return {c.purpose: inline(c.label) for c in notice.declarations.form.consents}
 
 
 def consent_texts(notice: Notice) -> dict[str, str]:
     """The plain text of each consent label for `notice`, by purpose: the stored evidence."""
-    labels = consent_labels(notice)
-    return {purpose: labels[purpose][1] for purpose in ConsentPurpose.values}
+    return {purpose: label.text for purpose, label in consent_labels(notice).items()}
+
+
+def information(notice: Notice) -> ShownText:
+    """What the form tells about the processing under `notice` (its declared text)."""
+    return inline(notice.declarations.form.information)
+
+
+REQUIRED_CONSENT_ERRORS = {
+    "enquiry": "Vi trenger samtykket ditt for å lagre opplysningene og kontakte deg.",
+}
 
 
 def _no_control_characters(value: str, *, allow_newlines: bool = False) -> None:
@@ -97,7 +85,7 @@ class EnquiryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     email = forms.EmailField(
-        label="E-post",
+        label="E-postadresse",
         max_length=254,
         error_messages={
             "required": "Skriv inn e-postadressen din.",
@@ -106,7 +94,7 @@ class EnquiryForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = SingleLineField(
-        label="Telefon",
+        label="Telefonnummer",
         max_length=30,
         error_messages={"required": "Skriv inn telefonnummeret ditt."},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "inputmode": "tel"}),
@@ -118,13 +106,7 @@ class EnquiryForm(forms.Form):
         help_text="Fortell gjerne kort hva det gjelder. Høyst 2000 tegn.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    consent_enquiry = forms.BooleanField(
-        required=True,
-        error_messages={
-            "required": "Vi trenger samtykket ditt for å lagre opplysningene og kontakte deg."
-        },
-    )
-    consent_marketing = forms.BooleanField(required=False)
+    # The consent boxes are added per notice version: see `_ask_declared_consents`.
     # The honeypot: hidden from people by CSS, labelled for screen readers, filled by bots.
     website = forms.CharField(
         label="Ikke fyll ut dette feltet",
@@ -133,9 +115,22 @@ class EnquiryForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Where the form stood (evidence of what was shown around it); set by the page.
+    location = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, notice: Notice | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        notice: Notice | None = None,
+        location: str = "",
+        preview: Notice | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Staff previewing a draft: its token may name that draft, which is not published.
+        self.preview = preview
+        if location:
+            self.initial["location"] = location
         # Unbound: a fresh token for the version in force. Bound: the version it names.
         self.token_data: FormToken | None = None
         self.token_problem: str | None = None
@@ -145,11 +140,32 @@ class EnquiryForm(forms.Form):
         else:
             self._read_token()
             notice = self._shown_notice() or get_registry().in_force()
+        self._ask_declared_consents(notice)
+
+    def _ask_declared_consents(self, notice: Notice) -> None:
+        """The consent boxes and the information text of `notice`, as it declares them:
+        the form follows the version the visitor was shown."""
         self.notice = notice
         self.labels = consent_labels(notice)
-        self.fields["consent_enquiry"].label = self.labels["enquiry"][0]
-        self.fields["consent_marketing"].label = self.labels["marketing"][0]
+        self.information = information(notice)
+        for name in [n for n in self.fields if n.startswith("consent_")]:
+            del self.fields[name]
+        for request in notice.declarations.form.consents:
+            self.fields[f"consent_{request.purpose}"] = forms.BooleanField(
+                label=self.labels[request.purpose].html,
+                required=request.required,
+                error_messages={
+                    "required": REQUIRED_CONSENT_ERRORS.get(
+                        request.purpose, "Kryss av her for å sende skjemaet."
+                    )
+                },
+            )
+        self.order_fields(["name", "company", "email", "phone", "message"])
         self.helper = self._helper()
+
+    @property
+    def consent_purposes(self) -> list[str]:
+        return [c.purpose for c in self.notice.declarations.form.consents]
 
     def _helper(self) -> FormHelper:
         helper = FormHelper()
@@ -161,10 +177,10 @@ class EnquiryForm(forms.Form):
             "email",
             "phone",
             "message",
-            Field("consent_enquiry"),
-            Field("consent_marketing"),
+            *(Field(f"consent_{purpose}") for purpose in self.consent_purposes),
             Div("website", css_class="form-trap"),
             "token",
+            "location",
         )
         return helper
 
@@ -184,6 +200,8 @@ class EnquiryForm(forms.Form):
         if self.token_data is None:
             return None
         notice = get_registry().get(self.token_data.notice_version)
+        if notice is not None and self.preview is not None:
+            return notice if notice.version == self.preview.version else None
         return notice if notice is not None and notice.is_published else None
 
     def clean_phone(self) -> str:
@@ -202,6 +220,11 @@ class EnquiryForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
+
+    def clean_location(self) -> str:
+        # Not the visitor's to correct: an unknown value is recorded as unknown.
+        value = self.cleaned_data["location"]
+        return value if value in FormLocation.values else ""
 
     def clean(self):
         cleaned = super().clean()
@@ -236,7 +259,8 @@ class EnquiryForm(forms.Form):
         return build_submission(
             notice=self.notice,
             nonce=self.token_data.nonce,
-            marketing=data["consent_marketing"],
+            consents={p: data[f"consent_{p}"] for p in self.consent_purposes},
+            location=data["location"],
             **{name: data[name] for name in ("name", "company", "email", "phone", "message")},
         )
 
@@ -252,22 +276,35 @@ class EnquiryForm(forms.Form):
             self.fields[first_invalid].widget.attrs["autofocus"] = True
 
     def _reissue_token(self) -> None:
-        """After a token problem: a fresh token for the version in force, input kept."""
-        self.notice = get_registry().in_force()
-        self.labels = consent_labels(self.notice)
+        """After a token problem: a fresh token for the version in force, input kept; the
+        boxes and text are that version's (they differ if the old token was from before a
+        new version took effect)."""
+        notice = self.preview or get_registry().in_force()
         data = self.data.copy()
-        data["token"] = FormToken.issue(self.notice).sign()
+        data["token"] = FormToken.issue(notice).sign()
         self.data = data
-        self.fields["consent_enquiry"].label = self.labels["enquiry"][0]
+        self._ask_declared_consents(notice)
 
 
-def build_submission(*, notice: Notice, nonce: str, marketing: bool, **fields: str) -> Submission:
-    """A submission as the form makes it, with the consent texts the form shows for
-    `notice`. Also for made-up enquiries (demo, tests), so they carry the same evidence."""
+def build_submission(
+    *,
+    notice: Notice,
+    nonce: str,
+    consents: dict[str, bool] | None = None,
+    location: str = "",
+    **fields: str,
+) -> Submission:
+    """A submission as the form makes it, with the texts the form shows for `notice`.
+    Also for made-up enquiries (demo, tests), so they carry the same evidence; their
+    consents default to the required ones given and the optional ones not."""
+    if consents is None:
+        consents = {c.purpose: c.required for c in notice.declarations.form.consents}
     return Submission(
         **fields,
-        marketing=marketing,
+        consents=consents,
         labels=consent_texts(notice),
+        information_text=information(notice).text,
+        location=location,
         notice=notice,
         nonce=nonce,
     )

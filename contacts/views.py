@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from contacts.forms import FORM_TOKEN, EnquiryForm, Outcome
+from contacts.models import FormLocation
 from contacts.services import intake
 from pagecache import shared_page
 
@@ -69,7 +70,7 @@ def _form_page(request: HttpRequest, form: EnquiryForm, status: int = 200) -> Ht
 @require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _form_page(request, EnquiryForm())
+        return _form_page(request, EnquiryForm(location=FormLocation.CONTACT_PAGE))
     if _over_the_limit(request):
         logger.warning("Callback form: rate limit reached")
         return render(request, "contacts/too_many.html", status=429)

@@ -295,12 +295,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # One Markdown file per version, with its declarations; see privacy/registry.py and
 # docs/declarations.md. Another directory only for trying out a publication on a copy.
 PRIVACY_NOTICE_DIR = Path(env_str("PILARO_NOTICE_DIR") or BASE_DIR / "privacy" / "notices")
+# What a draft's page shows staff besides the text: the callback form as it will be.
+PRIVACY_DRAFT_PREVIEWS = ["contacts.preview.draft_form"]
 
 # --- Callback form and enquiries ---------------------------------------------------------
 # Retention is declared here once; a notice version that promises other periods fails the
 # system check (contacts/checks.py).
 CONTACTS_RETENTION_DAYS = env_int("PILARO_RETENTION_DAYS", 365, minimum=1)
 CONTACTS_RETENTION_MAX_DAYS = env_int("PILARO_RETENTION_MAX_DAYS", 730, minimum=1)
+# An enquiry marked as spam is erased this many days after it was marked (never later
+# than it would have been anyway).
+CONTACTS_SPAM_RETENTION_DAYS = env_int("PILARO_SPAM_RETENTION_DAYS", 30, minimum=1)
 if CONTACTS_RETENTION_MAX_DAYS < CONTACTS_RETENTION_DAYS:
     raise ImproperlyConfigured(
         "PILARO_RETENTION_MAX_DAYS must not be below PILARO_RETENTION_DAYS."

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from contacts.forms import FORM_TOKEN, EnquiryForm
+from contacts.models import FormLocation
 from jobs import queue as jobs
 from pagecache import shared_page
 
@@ -24,7 +25,8 @@ logger = logging.getLogger(__name__)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     # The notice says the contact form is "nederst på siden": it is, here.
-    return TemplateResponse(request, "home.html", {"section": "home", "form": EnquiryForm()})
+    form = EnquiryForm(location=FormLocation.HOME)
+    return TemplateResponse(request, "home.html", {"section": "home", "form": form})
 
 
 @never_cache

@@ -8,10 +8,12 @@ version is rendered once however many requests read it. Raw HTML in the source i
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
+from html import unescape
 
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -195,3 +197,25 @@ def diff_notices(old: Notice, new: Notice) -> tuple[Change, ...]:
     if changes is None:
         changes = _diffs[key] = _diff(old.body, new.body)
     return changes
+
+
+# --- Short texts from the declarations ---------------------------------------------------
+
+_inline_md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+
+
+@dataclass(frozen=True)
+class ShownText:
+    """A declared text (a consent label, the form's information) as the page shows it,
+    and as plain text: the evidence of what was shown."""
+
+    html: SafeString
+    text: str
+
+
+@functools.lru_cache(maxsize=256)
+def inline(markdown: str) -> ShownText:
+    """One line of Markdown (links, emphasis) as HTML, and the same words as plain text."""
+    html = _inline_md.renderInline(markdown)
+    # S308: markdown-it escapes everything ("html" is off) and refuses unsafe link schemes.
+    return ShownText(html=mark_safe(html), text=unescape(strip_tags(html)))  # noqa: S308

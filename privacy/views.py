@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
 
 from pagecache import shared_page
@@ -107,6 +109,14 @@ def version_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _draft_previews(request: HttpRequest, notice: Notice) -> list[str]:
+    """What other apps show staff on a draft's page (the form as the draft will make it):
+    callables named in PRIVACY_DRAFT_PREVIEWS, so that this app imports none of them."""
+    if notice.is_published:
+        return []
+    return [import_string(path)(request, notice) for path in settings.PRIVACY_DRAFT_PREVIEWS]
+
+
 @shared_page()
 @require_safe
 def version_detail(request: HttpRequest, version: str) -> HttpResponse:
@@ -120,6 +130,7 @@ def version_detail(request: HttpRequest, version: str) -> HttpResponse:
         "in_force": in_force,
         "is_upcoming": notice.is_published and notice.effective > today,
         "predecessor": registry.predecessor(notice),
+        "previews": _draft_previews(request, notice),
     }
     return _page(
         request,
