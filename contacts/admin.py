@@ -239,7 +239,13 @@ class EnquiryAdmin(admin.ModelAdmin):
         (
             "Lagring",
             {
-                "fields": ("received_at", "last_activity_at", "retain_until", "legal_hold_reason"),
+                "fields": (
+                    "received_at",
+                    "last_activity_at",
+                    "retain_until",
+                    "legal_hold_reason",
+                    "legal_hold_review_on",
+                ),
                 "description": "Henvendelsen slettes automatisk etter datoen over. En rettslig "
                 "grunn til å beholde den (for eksempel en tvist: fastsette, gjøre gjeldende eller "
                 "forsvare rettskrav) holder den tilbake til grunnen fjernes.",

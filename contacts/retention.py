@@ -1,5 +1,6 @@
-"""The retention rule, once: keep an enquiry a set time after its last activity, never past
-a hard maximum after it was received.
+"""The retention rules, once: keep an enquiry a set time after its last activity, never past
+a hard maximum after it was received; an enquiry marked as spam is kept a short time from
+then, and marking it never keeps it longer than it would have been kept anyway.
 
 Python needs the rule for one row in memory (a new enquiry, a staff edit) and SQL needs it
 for many rows in one UPDATE (an action on a selection) or INSERT (the benchmark's seed).
@@ -23,6 +24,10 @@ def after_activity() -> dt.timedelta:
 
 def hard_maximum() -> dt.timedelta:
     return dt.timedelta(days=settings.CONTACTS_RETENTION_MAX_DAYS)
+
+
+def spam_retention() -> dt.timedelta:
+    return dt.timedelta(days=settings.CONTACTS_SPAM_RETENTION_DAYS)
 
 
 def retention_date(received_at: dt.datetime, last_activity_at: dt.datetime) -> dt.datetime:
@@ -53,4 +58,18 @@ def retention_sql(received_at: str, last_activity_at: str) -> tuple[str, dict]:
         f"LEAST({last_activity_at} + %(retention_after_activity)s, "
         f"{received_at} + %(retention_hard_maximum)s)",
         {"retention_after_activity": after_activity(), "retention_hard_maximum": hard_maximum()},
+    )
+
+
+def spam_retention_date(retain_until: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """When an enquiry marked as spam at `now` (or acted on while spam) is erased: the
+    spam period from now, unless it was due to be erased sooner. It only ever shortens."""
+    return min(retain_until, now + spam_retention())
+
+
+def spam_retention_date_expression(now: dt.datetime) -> Least:
+    """The same rule as a database expression over the row's own `retain_until`."""
+    return Least(
+        F("retain_until"),
+        Value(now + spam_retention(), output_field=DateTimeField()),
     )

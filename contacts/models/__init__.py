@@ -1,15 +1,14 @@
-"""The contacts app's models: enquiries with their consents and notes (`enquiry`), and the
-records kept about them without personal data (`records`)."""
+"""The contacts app's models: enquiries with their notes (`enquiry`), their consent
+evidence (`consent`), and the records kept about them without personal data (`records`)."""
 
+from contacts.models.consent import Consent, ConsentPurpose, WithdrawalChannel
 from contacts.models.enquiry import (
     OPEN_STATUSES,
-    Consent,
-    ConsentPurpose,
     Enquiry,
     EnquiryQuerySet,
     EnquiryStatus,
+    FormLocation,
     Note,
-    WithdrawalChannel,
 )
 from contacts.models.records import (
     AuditAction,
@@ -31,6 +30,7 @@ __all__ = [
     "EnquiryStatus",
     "ErasureReason",
     "ErasureRecord",
+    "FormLocation",
     "Note",
     "Notification",
     "NotificationState",

@@ -1,8 +1,9 @@
-"""Enquiries from the callback form, their consent evidence, notes and notifications.
+"""Enquiries from the callback form, their notes, and the reads that pick enquiries.
 
-Data minimisation: an enquiry holds what the visitor typed, when it came, and what staff
-did with it. No IP address, no user agent. Erasing an enquiry deletes it with everything
-that hangs on it and leaves an ErasureRecord without personal data.
+Data minimisation: an enquiry holds what the visitor typed, when it came, what they were
+shown (notice version, information text, where the form stood), and what staff did with
+it. No IP address, no user agent. Erasing an enquiry deletes it with everything that hangs
+on it and leaves an ErasureRecord without personal data.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from contacts import phone as phone_numbers
-from contacts.retention import retention_date
+from contacts.models.consent import Consent, ConsentPurpose
+from contacts.retention import retention_date, spam_retention_date
 from privacy.models import NoticeVersion
 
 
@@ -31,6 +33,13 @@ class EnquiryStatus(models.TextChoices):
 OPEN_STATUSES = (EnquiryStatus.NEW, EnquiryStatus.IN_PROGRESS)
 
 
+class FormLocation(models.TextChoices):
+    """Where the form stood when it was sent: part of what the visitor was shown."""
+
+    HOME = "forside", "Forsiden"
+    CONTACT_PAGE = "kontakt", "Kontaktsiden"
+
+
 class EnquiryQuerySet(models.QuerySet["Enquiry"]):
     def open(self) -> EnquiryQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -39,15 +48,29 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
         """Past their retention date and not under a legal hold."""
         return self.filter(retain_until__lte=now, legal_hold_reason="")
 
+    def holds_due_for_review(self, today: dt.date) -> EnquiryQuerySet:
+        """Under a legal hold whose review date has come (today or earlier)."""
+        return self.exclude(legal_hold_reason="").filter(legal_hold_review_on__lte=today)
+
+    def restricted(self) -> EnquiryQuerySet:
+        """Processing restricted (GDPR art. 18): stored, and nothing else until lifted."""
+        return self.filter(restricted_at__isnull=False)
+
+    def unrestricted(self) -> EnquiryQuerySet:
+        return self.filter(restricted_at__isnull=True)
+
     def with_marketing_consent(self) -> EnquiryQuerySet:
         """Annotate `marketing`: a marketing consent given and not withdrawn."""
-        in_force = Consent.objects.filter(
-            enquiry=OuterRef("pk"),
-            purpose=ConsentPurpose.MARKETING,
-            given=True,
-            withdrawn_at__isnull=True,
+        return self.annotate(marketing=Exists(_marketing_in_force()))
+
+    def with_marketing_consent_evidence(self) -> EnquiryQuerySet:
+        """Annotate `marketing_given_at` and `marketing_notice_version` (the version's
+        number) of the marketing consent in force; None when none is."""
+        in_force = _marketing_in_force()
+        return self.annotate(
+            marketing_given_at=Subquery(in_force.values("given_at")[:1]),
+            marketing_notice_version=Subquery(in_force.values("notice_version__version")[:1]),
         )
-        return self.annotate(marketing=Exists(in_force))
 
     def about_person(self, *, email: str = "", phone: str = "") -> EnquiryQuerySet:
         """A person's enquiries: the same e-mail address in any case, or the same phone
@@ -60,12 +83,24 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
             condition |= Q(phone=e164)
         return self.filter(condition)
 
-    def index_counts(self) -> dict[str, int]:
-        """For the admin index: how many are new, and how many open ones nobody has taken."""
+    def index_counts(self, today: dt.date | None = None) -> dict[str, int]:
+        """For the admin index: how many are new, how many open ones nobody has taken, and
+        how many legal holds have come up for review."""
+        today = today or timezone.localdate()
         return {
             "new": self.filter(status=EnquiryStatus.NEW).count(),
             "unassigned": self.open().filter(assignee__isnull=True).count(),
+            "holds_due": self.holds_due_for_review(today).count(),
         }
+
+
+def _marketing_in_force() -> models.QuerySet[Consent]:
+    return Consent.objects.filter(
+        enquiry=OuterRef("pk"),
+        purpose=ConsentPurpose.MARKETING,
+        given=True,
+        withdrawn_at__isnull=True,
+    )
 
 
 class Enquiry(models.Model):
@@ -76,6 +111,22 @@ class Enquiry(models.Model):
     message = models.TextField("melding", max_length=2000, blank=True)
     received_at = models.DateTimeField("mottatt", default=timezone.now)
     last_activity_at = models.DateTimeField("siste aktivitet", default=timezone.now)
+    # What the visitor was shown with the form: evidence, written once by the intake.
+    notice_version = models.ForeignKey(
+        NoticeVersion,
+        verbose_name="versjon av personvernerklæringen som ble vist",
+        on_delete=models.PROTECT,
+        related_name="enquiries",
+        editable=False,
+    )
+    information_text = models.TextField("informasjonen som ble vist", blank=True, editable=False)
+    form_location = models.CharField(
+        "skjemaet stod på",
+        max_length=20,
+        choices=FormLocation.choices,
+        blank=True,  # enquiries from before this was recorded
+        editable=False,
+    )
     status = models.CharField(
         "status", max_length=20, choices=EnquiryStatus.choices, default=EnquiryStatus.NEW
     )
@@ -91,6 +142,12 @@ class Enquiry(models.Model):
     legal_hold_reason = models.CharField(
         "rettslig grunn til å beholde", max_length=300, blank=True
     )
+    legal_hold_review_on = models.DateField("vurderes på nytt", null=True, blank=True)
+    # GDPR art. 18: set and lifted through contacts.services.restriction only.
+    restricted_reason = models.CharField(
+        "grunn til begrensning", max_length=300, blank=True, editable=False
+    )
+    restricted_at = models.DateTimeField("begrenset", null=True, blank=True, editable=False)
     # The one-time token of the form it came from: a replay hits this constraint.
     form_nonce = models.CharField(max_length=64, unique=True, editable=False)
 
@@ -112,12 +169,19 @@ class Enquiry(models.Model):
             # Case-insensitive exact e-mail: the admin search and data-subject requests.
             models.Index(Upper("email"), name="enquiry_email_upper"),
             models.Index(fields=["phone"], name="enquiry_phone"),
+            # The admin index counts the holds due for review on every visit.
+            models.Index(
+                fields=["legal_hold_review_on"],
+                name="enquiry_hold_review",
+                condition=~Q(legal_hold_reason=""),
+            ),
         ]
         permissions = [
             ("export_enquiries", "Kan eksportere henvendelser til CSV"),
             ("erase_enquiries", "Kan slette henvendelser"),
             ("handle_data_subject_requests", "Kan behandle innsyn, retting og sletting"),
             ("record_withdrawal", "Kan registrere at et samtykke er trukket tilbake"),
+            ("restrict_processing", "Kan begrense behandlingen av en henvendelse (art. 18)"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -127,16 +191,40 @@ class Enquiry(models.Model):
                 condition=Q(retain_until__gte=models.F("received_at")),
                 name="enquiry_retained_after_receipt",
             ),
+            models.CheckConstraint(
+                condition=Q(form_location__in=["", *FormLocation.values]),
+                name="enquiry_form_location_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_hold_reason="", legal_hold_review_on__isnull=True)
+                | ~Q(legal_hold_reason="") & Q(legal_hold_review_on__isnull=False),
+                name="enquiry_hold_has_reason_and_review_date",
+                violation_error_message="En rettslig grunn til å beholde henvendelsen må ha "
+                "både en begrunnelse og en dato for ny vurdering.",
+            ),
+            models.CheckConstraint(
+                condition=Q(restricted_reason="", restricted_at__isnull=True)
+                | ~Q(restricted_reason="") & Q(restricted_at__isnull=False),
+                name="enquiry_restriction_has_reason_and_time",
+            ),
         ]
 
     def __str__(self) -> str:
         # Shown in admin and logs: the id, never the person.
         return f"Henvendelse #{self.pk}"
 
+    @property
+    def is_restricted(self) -> bool:
+        return self.restricted_at is not None
+
     def touch(self, now: dt.datetime | None = None) -> None:
-        """Record activity: the retention date moves forward, within the hard maximum."""
+        """Record activity: the retention date moves forward, within the hard maximum;
+        while the status is spam it only ever moves closer (contacts/retention.py)."""
         self.last_activity_at = now or timezone.now()
-        self.retain_until = retention_date(self.received_at, self.last_activity_at)
+        if self.status == EnquiryStatus.SPAM:
+            self.retain_until = spam_retention_date(self.retain_until, self.last_activity_at)
+        else:
+            self.retain_until = retention_date(self.received_at, self.last_activity_at)
 
 
 class Note(models.Model):
@@ -160,67 +248,3 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"Notat #{self.pk}"
-
-
-class ConsentPurpose(models.TextChoices):
-    ENQUIRY = "enquiry", "Behandle henvendelsen"
-    MARKETING = "marketing", "Markedsføring"
-
-
-class WithdrawalChannel(models.TextChoices):
-    EMAIL = "e-post", "E-post"
-    PHONE = "telefon", "Telefon"
-    LETTER = "brev", "Brev"
-    IN_PERSON = "muntlig", "Muntlig"
-    DATA_SUBJECT_REQUEST = "innsynsforespørsel", "Ved henvendelse om personvern"
-
-
-class Consent(models.Model):
-    """Evidence of one consent, per GDPR article 7(1): what was shown, when, and the answer."""
-
-    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="consents")
-    purpose = models.CharField("formål", max_length=20, choices=ConsentPurpose.choices)
-    given = models.BooleanField("gitt")
-    label_text = models.TextField("teksten som ble vist")
-    given_at = models.DateTimeField("registrert")
-    notice_version = models.ForeignKey(
-        NoticeVersion,
-        verbose_name="versjon av personvernerklæringen",
-        on_delete=models.PROTECT,
-        related_name="consents",
-    )
-    withdrawn_at = models.DateTimeField("trukket tilbake", null=True, blank=True)
-    withdrawal_channel = models.CharField(
-        "trukket tilbake via", max_length=20, choices=WithdrawalChannel.choices, blank=True
-    )
-
-    class Meta:
-        verbose_name = "samtykke"
-        verbose_name_plural = "samtykker"
-        indexes = [
-            # The admin shows, for every listed enquiry, whether marketing consent is in force.
-            models.Index(
-                fields=["enquiry"],
-                name="consent_marketing_in_force",
-                condition=Q(purpose="marketing", given=True, withdrawn_at__isnull=True),
-            )
-        ]
-        constraints = [
-            models.UniqueConstraint(fields=["enquiry", "purpose"], name="one_consent_per_purpose"),
-            models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True) | Q(given=True),
-                name="only_given_consent_is_withdrawn",
-            ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_at__isnull=True, withdrawal_channel="")
-                | Q(withdrawn_at__isnull=False) & ~Q(withdrawal_channel=""),
-                name="withdrawal_has_time_and_channel",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_purpose_display()}: {'gitt' if self.given else 'ikke gitt'}"
-
-    @property
-    def in_force(self) -> bool:
-        return self.given and self.withdrawn_at is None

@@ -86,6 +86,8 @@ class AuditAction(models.TextChoices):
     LEGAL_HOLD_SET = "legal_hold_set", "Rettslig grunn til å beholde satt"
     LEGAL_HOLD_RELEASED = "legal_hold_released", "Rettslig grunn til å beholde opphevet"
     WITHDRAWAL = "withdrawal", "Samtykke trukket tilbake"
+    RESTRICTION_SET = "restriction_set", "Behandling begrenset"
+    RESTRICTION_LIFTED = "restriction_lifted", "Begrensning opphevet"
 
 
 class AuditEntry(models.Model):

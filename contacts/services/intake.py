@@ -1,4 +1,4 @@
-"""A new enquiry from the callback form, stored with its consent evidence."""
+"""A new enquiry from the callback form, stored with the evidence of what was shown."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contacts.models import Consent, ConsentPurpose, Enquiry
+from contacts.models import Consent, Enquiry
 from contacts.retention import retention_date
 from contacts.services import notifications
 from privacy.models import NoticeVersion
@@ -27,17 +27,30 @@ class Submission:
     email: str
     phone: str  # E.164
     message: str
-    marketing: bool
-    # The plain text of each consent's label as the form showed it, by purpose.
+    # The answer to each consent the form asked for, by purpose code (True: ticked/given).
+    consents: dict[str, bool]
+    # The plain text of each consent's label as the form showed it, by purpose: exactly
+    # the consents the form asked for.
     labels: dict[str, str]
     notice: Notice  # the version of the notice the form named
     nonce: str  # the form's one-time token: a second post of the same form stores nothing
+    information_text: str = ""  # what the form told about the processing, as plain text
+    location: str = ""  # where the form stood: a FormLocation value
+
+    def __post_init__(self) -> None:
+        if set(self.consents) != set(self.labels):
+            # Evidence of an answer needs the question, and a question needs its answer.
+            raise ValueError(
+                f"consents {sorted(self.consents)} and labels {sorted(self.labels)} differ"
+            )
 
 
 def submit_enquiry(
     *, submission: Submission, received_at: dt.datetime | None = None
 ) -> Enquiry | None:
-    """Store an enquiry with its consent evidence and queue the staff notification.
+    """Store an enquiry with the evidence of what was shown (notice version, information
+    text, where the form stood), one consent row per consent the form asked for, and
+    queue the staff notification.
 
     Returns None when the form's nonce was already used (a refresh or a double click):
     the unique constraint refuses the second one and nothing more is stored.
@@ -45,7 +58,6 @@ def submit_enquiry(
     """
     now = received_at or timezone.now()
     notice_version = NoticeVersion.objects.for_notice(submission.notice)
-    given = {ConsentPurpose.ENQUIRY: True, ConsentPurpose.MARKETING: submission.marketing}
     try:
         with transaction.atomic():
             enquiry = Enquiry.objects.create(
@@ -57,18 +69,21 @@ def submit_enquiry(
                 received_at=now,
                 last_activity_at=now,
                 retain_until=retention_date(now, now),
+                notice_version=notice_version,
+                information_text=submission.information_text,
+                form_location=submission.location,
                 form_nonce=submission.nonce,
             )
             Consent.objects.bulk_create(
                 Consent(
                     enquiry=enquiry,
                     purpose=purpose,
-                    given=given[purpose],
-                    label_text=submission.labels[purpose],
+                    given=submission.consents[purpose],
+                    label_text=label_text,
                     given_at=now,
                     notice_version=notice_version,
                 )
-                for purpose in ConsentPurpose
+                for purpose, label_text in submission.labels.items()
             )
             notifications.queue(enquiry_id=enquiry.pk, now=now)
     except IntegrityError:

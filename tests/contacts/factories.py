@@ -1,9 +1,11 @@
 """Enquiries made through the intake service, as the form makes them, for tests that do not
-post the form: the same consent rows, notification and retention date, with any other
-field then set as the test needs (status, assignee, legal hold, ...)."""
+post the form: the same consent rows, evidence of what was shown, notification and
+retention date, with any other field then set as the test needs (status, assignee, legal
+hold, ...)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 
@@ -18,16 +20,26 @@ TYPED = {"name": "Ola Nordmann", "company": "", "email": "ola@example.no", "phon
 
 
 def make_enquiry(
-    *, received_at: dt.datetime | None = None, marketing: bool = False, message: str = "", **fields
+    *,
+    received_at: dt.datetime | None = None,
+    marketing: bool = False,
+    message: str = "",
+    location: str = "",
+    **fields,
 ) -> Enquiry:
+    """`marketing=True`: the marketing consent the version in force asks for is given; the
+    other consents are answered as the form's defaults answer them."""
     typed = {name: fields.pop(name, default) for name, default in TYPED.items()}
     submission = build_submission(
         notice=get_registry().in_force(),
         nonce=secrets.token_urlsafe(16),
-        marketing=marketing,
         message=message,
+        location=location,
         **typed,
     )
+    if marketing:
+        consents = {**submission.consents, "marketing": True}
+        submission = dataclasses.replace(submission, consents=consents)
     enquiry = intake.submit_enquiry(
         submission=submission, received_at=received_at or timezone.now()
     )

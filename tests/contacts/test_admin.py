@@ -179,6 +179,7 @@ def test_a_legal_hold_is_audited_and_keeps_the_enquiry_from_the_purge(client, al
     data["legal_hold_reason"] = [
         "Tvist om leveranse: fastsette, gjøre gjeldende eller forsvare rettskrav"
     ]
+    data["legal_hold_review_on"] = [(timezone.localdate() + dt.timedelta(days=90)).isoformat()]
 
     client.post(url, data)
     call_command("purge_expired_enquiries", verbosity=0)

@@ -34,7 +34,10 @@ def kept(**fields):
 def test_it_erases_exactly_the_expired_enquiries_and_records_each_erasure():
     old = [expired() for _ in range(3)]
     young = [kept() for _ in range(2)]
-    held = expired(legal_hold_reason="Tvist: fastsette, gjøre gjeldende eller forsvare rettskrav")
+    held = expired(
+        legal_hold_reason="Tvist: fastsette, gjøre gjeldende eller forsvare rettskrav",
+        legal_hold_review_on=timezone.localdate() - dt.timedelta(days=1),  # even when overdue
+    )
     out = io.StringIO()
 
     call_command("purge_expired_enquiries", stdout=out)

@@ -7,6 +7,7 @@ put invented people into a production database.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -17,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.forms import build_submission
-from contacts.models import Enquiry, EnquiryStatus
+from contacts.models import Enquiry, EnquiryStatus, FormLocation
+from contacts.retention import spam_retention_date
 from contacts.services import intake, triage
 from privacy.registry import get_registry
 
@@ -104,17 +106,25 @@ class Command(BaseCommand):
         submission = build_submission(
             notice=get_registry().in_force(),
             nonce=f"demo-{i}",
-            marketing=i % 3 == 0,
+            location=rng.choice(FormLocation.values),
             name=f"{first} {last}",
             company=rng.choice(COMPANIES),
             email=email,
             phone=f"+479{rng.randint(1000000, 9999999)}",
             message=rng.choice(MESSAGES),
         )
+        if i % 3 == 0 and "marketing" in submission.consents:  # a third say yes to marketing
+            consents = {**submission.consents, "marketing": True}
+            submission = dataclasses.replace(submission, consents=consents)
         enquiry = intake.submit_enquiry(submission=submission, received_at=received)
         status = list(EnquiryStatus)[i % len(EnquiryStatus)]
         Enquiry.objects.filter(pk=enquiry.pk).update(
-            status=status, assignee=user if status != EnquiryStatus.NEW and i % 2 else None
+            status=status,
+            assignee=user if status != EnquiryStatus.NEW and i % 2 else None,
+            # Spam is marked as such when it comes in, and kept only the spam period.
+            retain_until=spam_retention_date(enquiry.retain_until, received)
+            if status == EnquiryStatus.SPAM
+            else enquiry.retain_until,
         )
         if status in (EnquiryStatus.ANSWERED, EnquiryStatus.CLOSED):
             triage.add_note(enquiry=enquiry, author=user, text="Ringte og avtalte et møte.")

@@ -14,23 +14,28 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from contacts.forms import consent_texts
+from contacts.forms import build_submission
+from contacts.models import FormLocation
 from contacts.retention import retention_sql
 from privacy.models import NoticeVersion
 from privacy.registry import get_registry
 
 # Each enquiry as the intake service stores one (contacts/services/intake.py): received and
-# last active at the same time, its retention date by the rule (contacts/retention.py), a
-# consent row per purpose with the form's label texts, and one staff notification (sent, as
-# it would be by now). tests/contacts/test_seed_enquiries.py compares the two.
+# last active at the same time, its retention date by the rule (contacts/retention.py), the
+# notice version and information text the form shows, a consent row per consent the form
+# asks for with its label text (a third say yes to marketing, the rest answer as the form's
+# defaults), and one staff notification (sent, as it would be by now).
+# tests/contacts/test_seed_enquiries.py compares the two.
 ENQUIRIES = """
 INSERT INTO contacts_enquiry (name, company, email, phone, message, received_at,
-    last_activity_at, status, assignee_id, retain_until, legal_hold_reason, form_nonce)
+    last_activity_at, notice_version_id, information_text, form_location, status,
+    assignee_id, retain_until, legal_hold_reason, legal_hold_review_on, restricted_reason,
+    restricted_at, form_nonce)
 SELECT 'Testperson ' || g, CASE WHEN g %% 3 = 0 THEN 'Firma ' || (g %% 500) ELSE '' END,
     'person' || g || '@example.no', '+479' || lpad((g %% 10000000)::text, 7, '0'), '',
-    received, received,
+    received, received, %(version)s, %(information_text)s, %(location)s,
     (ARRAY['ny', 'under_behandling', 'besvart', 'lukket', 'spam'])[1 + g %% 5], NULL,
-    {retain_until}, '', %(prefix)s || g
+    {retain_until}, '', NULL, '', NULL, %(prefix)s || g
 FROM (
     SELECT g, CASE WHEN %(expired)s THEN now() - interval '800 days'
                    ELSE now() - (g %% 700) * interval '1 hour' END AS received
@@ -40,10 +45,11 @@ FROM (
 CONSENTS = """
 INSERT INTO contacts_consent (enquiry_id, purpose, given, label_text, given_at,
     notice_version_id, withdrawn_at, withdrawal_channel)
-SELECT e.id, p.purpose, p.purpose = 'enquiry' OR e.id %% 3 = 0,
-    CASE p.purpose WHEN 'enquiry' THEN %(enquiry_label)s ELSE %(marketing_label)s END,
-    e.received_at, %(version)s, NULL, ''
-FROM contacts_enquiry e CROSS JOIN (VALUES ('enquiry'), ('marketing')) AS p(purpose)
+SELECT e.id, p.purpose, CASE WHEN p.purpose = 'marketing' THEN e.id %% 3 = 0 ELSE p.given END,
+    p.label_text, e.received_at, %(version)s, NULL, ''
+FROM contacts_enquiry e
+CROSS JOIN unnest(%(purposes)s::text[], %(labels)s::text[], %(given)s::boolean[])
+    AS p(purpose, label_text, given)
 WHERE e.form_nonce LIKE %(like)s
 """
 NOTIFICATIONS = """
@@ -70,23 +76,30 @@ class Command(BaseCommand):
             raise CommandError("seed_enquiries needs PostgreSQL.")
         prefix = f"seed-{secrets.token_hex(4)}-"
         notice = get_registry().in_force()
-        version = NoticeVersion.objects.for_notice(notice)
-        labels = consent_texts(notice)
+        # What the form shows under the version in force, as a submission carries it.
+        typed = dict.fromkeys(("name", "company", "email", "phone", "message"), "")
+        shown = build_submission(
+            notice=notice, nonce="", location=FormLocation.CONTACT_PAGE, **typed
+        )
+        purposes = list(shown.labels)
         retain_until, retention_params = retention_sql("received", "received")
-        params = {"count": count, "expired": expired, "prefix": prefix, "like": prefix + "%"}
+        params = {
+            "count": count,
+            "expired": expired,
+            "prefix": prefix,
+            "like": prefix + "%",
+            "version": NoticeVersion.objects.for_notice(notice).pk,
+            "information_text": shown.information_text,
+            "location": shown.location,
+            "purposes": purposes,
+            "labels": [shown.labels[p] for p in purposes],
+            "given": [shown.consents[p] for p in purposes],
+        }
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 ENQUIRIES.format(retain_until=retain_until), {**params, **retention_params}
             )
-            cursor.execute(
-                CONSENTS,
-                {
-                    **params,
-                    "version": version.pk,
-                    "enquiry_label": labels["enquiry"],
-                    "marketing_label": labels["marketing"],
-                },
-            )
+            cursor.execute(CONSENTS, params)
             cursor.execute(NOTIFICATIONS, params)
         # What autovacuum would soon do after a bulk load: statistics and visibility map.
         with connection.cursor() as cursor:
