@@ -167,3 +167,49 @@ def test_a_made_up_location_is_stored_as_unknown(client):
     )
 
     assert Enquiry.objects.get().form_location == ""
+
+
+def test_staff_see_the_drafts_form_on_the_drafts_page(client, alice):
+    html = page(client, "/personvern/versjoner/2.0/")
+
+    assert "Kontaktskjemaet med versjon 2.0" in html
+    assert consent_boxes(html) == {"marketing": False}
+    assert 'action="/kontakt/forhandsvisning/2.0/"' in html
+    draft_info = get_registry().get("2.0").declarations.form.information
+    assert str(inline(draft_info).html) in html
+
+
+def test_a_preview_post_is_validated_as_the_form_would_be_and_stores_nothing(client, alice):
+    from privacy.models import NoticeVersion
+
+    html = page(client, "/personvern/versjoner/2.0/")
+    data = {**PERSON, "token": token_of(html), "consent_marketing": "on"}
+
+    valid = client.post("/kontakt/forhandsvisning/2.0/", data)
+    invalid = client.post("/kontakt/forhandsvisning/2.0/", {**data, "email": "nei"})
+
+    assert valid.status_code == 200
+    assert "Skjemaet er gyldig." in valid.content.decode()
+    assert "Gitt: «Ja" in valid.content.decode()
+    assert invalid.status_code == 400
+    assert "Skriv inn en gyldig e-postadresse" in invalid.content.decode()
+    assert not Enquiry.objects.exists() and not Consent.objects.exists()
+    assert not NoticeVersion.objects.filter(version="2.0").exists()
+
+
+def test_a_drafts_token_is_refused_by_the_real_form(client, alice):
+    token = token_of(page(client, "/personvern/versjoner/2.0/"))
+
+    response = client.post("/kontakt/", {**PERSON, "token": token, "consent_marketing": "on"})
+
+    assert response.status_code == 400
+    assert not Enquiry.objects.exists()
+
+
+def test_only_staff_may_preview_and_only_drafts(client, alice):
+    published = client.post("/kontakt/forhandsvisning/1.1/", PERSON)
+    client.logout()
+    anonymous = client.post("/kontakt/forhandsvisning/2.0/", PERSON)
+
+    assert published.status_code == 404
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
