@@ -33,7 +33,8 @@ from contacts.models import (
     Notification,
     WithdrawalChannel,
 )
-from contacts.services import erasure, export, subject_requests, triage
+from contacts.services import erasure, export, restriction, subject_requests, triage
+from contacts.services.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
 
 
 def _is_email(text: str) -> bool:
@@ -124,14 +125,45 @@ class RetentionEndingFilter(admin.SimpleListFilter):
     parameter_name = "sletting"
 
     def lookups(self, request, model_admin):
-        return [("30", "Slettes innen 30 dager"), ("hold", "Holdes tilbake (rettslig grunn)")]
+        return [("30", "Slettes innen 30 dager")]
 
     def queryset(self, request, queryset):
         if self.value() == "30":
             soon = timezone.now() + dt.timedelta(days=30)
             return queryset.filter(retain_until__lte=soon, legal_hold_reason="")
-        if self.value() == "hold":
+        return queryset
+
+
+class LegalHoldFilter(admin.SimpleListFilter):
+    """Enquiries kept back by a legal hold, and the holds whose review date has come."""
+
+    title = "rettslig grunn"
+    parameter_name = "rettslig_grunn"
+    HELD, DUE = "holdes", "vurderes"
+
+    def lookups(self, request, model_admin):
+        return [(self.HELD, "Holdes tilbake"), (self.DUE, "Til ny vurdering")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.HELD:
             return queryset.exclude(legal_hold_reason="")
+        if self.value() == self.DUE:
+            return queryset.holds_due_for_review(timezone.localdate())
+        return queryset
+
+
+class RestrictionFilter(admin.SimpleListFilter):
+    title = "begrensning (art. 18)"
+    parameter_name = "begrenset"
+
+    def lookups(self, request, model_admin):
+        return [("ja", "Begrenset"), ("nei", "Ikke begrenset")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.restricted()
+        if self.value() == "nei":
+            return queryset.unrestricted()
         return queryset
 
 
@@ -186,6 +218,55 @@ class WithdrawalForm(forms.Form):
     )
 
 
+class RestrictionForm(forms.Form):
+    reason = forms.CharField(
+        label="Hvorfor begrenses behandlingen?",
+        max_length=restriction.REASON_MAX_LENGTH,
+        help_text="For eksempel: den registrerte bestrider at opplysningene er riktige "
+        "(art. 18 nr. 1 bokstav a), eller vil ikke ha dem slettet, men begrenset.",
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+
+class EnquiryAdminForm(forms.ModelForm):
+    """The change form: refuses what a restriction forbids, and a legal hold without a
+    reason and a review date, with the reason by the field; releasing a hold clears both."""
+
+    class Meta:
+        model = Enquiry
+        fields = [
+            "name",
+            "company",
+            "email",
+            "phone",
+            "message",
+            "status",
+            "assignee",
+            "legal_hold_reason",
+            "legal_hold_review_on",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = set(self.changed_data)
+        if self.instance.pk and self.instance.is_restricted and changed & triage.RESTRICTED_FIELDS:
+            raise ValidationError(RESTRICTED_MESSAGE, code="restricted")
+        reason = (cleaned.get("legal_hold_reason") or "").strip()
+        if not reason:
+            cleaned["legal_hold_review_on"] = None
+        elif changed & {"legal_hold_reason", "legal_hold_review_on"} and (
+            "legal_hold_review_on" not in self.errors
+        ):
+            problem = triage.legal_hold_problem(
+                reason=reason,
+                review_on=cleaned.get("legal_hold_review_on"),
+                today=timezone.localdate(),
+            )
+            if problem:
+                self.add_error("legal_hold_review_on", problem)
+        return cleaned
+
+
 class SubjectSearchForm(forms.Form):
     email = forms.EmailField(label="E-post", required=False)
     phone = forms.CharField(label="Telefon", required=False, max_length=30)
@@ -210,7 +291,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "company",
         "email_link",
         "phone_link",
-        "status",
+        "status_display",
         "assignee",
         "marketing_display",
         "retain_until",
@@ -222,6 +303,8 @@ class EnquiryAdmin(admin.ModelAdmin):
         MarketingFilter,
         ("received_at", admin.DateFieldListFilter),
         RetentionEndingFilter,
+        LegalHoldFilter,
+        RestrictionFilter,
     )
     list_select_related = ("assignee",)
     list_per_page = 50
@@ -231,11 +314,34 @@ class EnquiryAdmin(admin.ModelAdmin):
     ordering = ("-received_at", "-id")
     # A full COUNT(*) per page view is slow on a large table; Django shows "Vis alle" instead.
     show_full_result_count = False
+    form = EnquiryAdminForm
     inlines = [ConsentInline, NoteInline]
-    readonly_fields = ("received_at", "last_activity_at", "retain_until")
+    readonly_fields = (
+        "received_at",
+        "last_activity_at",
+        "retain_until",
+        "notice_version",
+        "form_location",
+        "information_text",
+        "restriction",
+    )
     fieldsets = (
         ("Henvendelsen", {"fields": ("name", "company", "email", "phone", "message")}),
         ("Behandling", {"fields": ("status", "assignee")}),
+        (
+            "Begrensning (art. 18)",
+            {
+                "fields": ("restriction",),
+                "description": "En begrenset henvendelse bare lagres: den eksporteres ikke, "
+                "det sendes ikke varsel om den, og status og saksbehandler kan ikke endres før "
+                "begrensningen er opphevet. Sletting, tilbaketrekking av samtykke, innsyn og "
+                "retting går fortsatt.",
+            },
+        ),
+        (
+            "Det som ble vist med skjemaet",
+            {"fields": ("notice_version", "form_location", "information_text")},
+        ),
         (
             "Lagring",
             {
@@ -248,7 +354,9 @@ class EnquiryAdmin(admin.ModelAdmin):
                 ),
                 "description": "Henvendelsen slettes automatisk etter datoen over. En rettslig "
                 "grunn til å beholde den (for eksempel en tvist: fastsette, gjøre gjeldende eller "
-                "forsvare rettskrav) holder den tilbake til grunnen fjernes.",
+                "forsvare rettskrav) holder den tilbake til grunnen fjernes. Grunnen må ha en "
+                "dato for ny vurdering; fjernes grunnen, fjernes datoen også. Spam slettes "
+                "etter en kortere frist fra den ble merket.",
             },
         ),
     )
@@ -290,6 +398,26 @@ class EnquiryAdmin(admin.ModelAdmin):
     def phone_link(self, enquiry: Enquiry) -> str:
         return format_html('<a href="tel:{}">{}</a>', enquiry.phone, enquiry.phone)
 
+    @admin.display(description="status", ordering="status")
+    def status_display(self, enquiry: Enquiry) -> str:
+        if enquiry.is_restricted:
+            return format_html("{} <strong>Begrenset</strong>", enquiry.get_status_display())
+        return enquiry.get_status_display()
+
+    @admin.display(description="begrensning")
+    def restriction(self, enquiry: Enquiry) -> str:
+        if enquiry.is_restricted:
+            when = timezone.localtime(enquiry.restricted_at).strftime("%d.%m.%Y %H:%M")
+            url = reverse("admin:contacts_enquiry_lift_restriction", args=[enquiry.pk])
+            return format_html(
+                'Begrenset {}: {} <a href="{}">Opphev begrensningen</a>',
+                when,
+                enquiry.restricted_reason,
+                url,
+            )
+        url = reverse("admin:contacts_enquiry_restrict", args=[enquiry.pk])
+        return format_html('Ikke begrenset. <a href="{}">Begrens behandlingen</a>', url)
+
     @admin.display(description="markedsføring", boolean=True, ordering="marketing")
     def marketing_display(self, enquiry: Enquiry) -> bool:
         return enquiry.marketing
@@ -307,6 +435,15 @@ class EnquiryAdmin(admin.ModelAdmin):
         return results, may_have_duplicates
 
     # --- Saving: through the services -----------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The form refuses these with the input kept; this catches a restriction or hold
+        # set by someone else between the form's check and the save (nothing is saved).
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (EnquiryRestricted, triage.LegalHoldRefused) as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
         triage.save_enquiry(enquiry=obj, changed=form.changed_data, actor=request.user)
@@ -329,11 +466,19 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Tildel meg", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        count = triage.assign(ids=queryset.values_list("pk", flat=True), assignee=request.user)
+        try:
+            count = triage.assign(ids=queryset.values_list("pk", flat=True), assignee=request.user)
+        except EnquiryRestricted as refused:
+            self.message_user(request, refused.for_staff(), messages.ERROR)
+            return
         self._report(request, count, "tildelt deg")
 
     def _set_status(self, request, queryset, status: EnquiryStatus) -> None:
-        count = triage.set_status(ids=queryset.values_list("pk", flat=True), status=status)
+        try:
+            count = triage.set_status(ids=queryset.values_list("pk", flat=True), status=status)
+        except EnquiryRestricted as refused:
+            self.message_user(request, refused.for_staff(), messages.ERROR)
+            return
         self._report(request, count, f"satt til «{status.label}»")
 
     @admin.action(description="Sett status: under behandling", permissions=["change"])
@@ -355,6 +500,13 @@ class EnquiryAdmin(admin.ModelAdmin):
     @admin.action(description="Eksporter valgte til CSV", permissions=["export"])
     def export_csv(self, request, queryset):
         body = export.export_csv(ids=queryset.values_list("pk", flat=True), actor=request.user)
+        left_out = queryset.restricted().count()
+        if left_out:
+            self.message_user(
+                request,
+                f"{left_out} begrenset(e) henvendelse(r) ble ikke eksportert (art. 18).",
+                messages.WARNING,
+            )
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="henvendelser-{stamp}.csv"'
@@ -397,6 +549,18 @@ class EnquiryAdmin(admin.ModelAdmin):
                 wrap(self.withdraw_view),
                 name="contacts_consent_withdraw",
             ),
+            path(
+                "<int:enquiry_id>/begrens/",
+                wrap(self.restriction_view),
+                {"lift": False},
+                name="contacts_enquiry_restrict",
+            ),
+            path(
+                "<int:enquiry_id>/opphev-begrensning/",
+                wrap(self.restriction_view),
+                {"lift": True},
+                name="contacts_enquiry_lift_restriction",
+            ),
             *super().get_urls(),
         ]
 
@@ -426,6 +590,38 @@ class EnquiryAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/contacts/withdraw.html", context)
+
+    def restriction_view(self, request: HttpRequest, enquiry_id: int, lift: bool) -> HttpResponse:
+        """Restrict processing (with a reason) or lift the restriction: a page, then a POST."""
+        if not request.user.has_perm("contacts.restrict_processing"):
+            raise PermissionDenied
+        enquiry = get_object_or_404(Enquiry, pk=enquiry_id)
+        back = reverse("admin:contacts_enquiry_change", args=[enquiry.pk])
+        form = None if lift else RestrictionForm(request.POST or None)
+        if request.method == "POST" and (lift or form.is_valid()):
+            if lift:
+                done = restriction.lift_restriction(enquiry=enquiry, actor=request.user)
+            else:
+                reason = form.cleaned_data["reason"]
+                done = restriction.restrict(enquiry=enquiry, reason=reason, actor=request.user)
+            said = {
+                (True, True): "Begrensningen er opphevet.",
+                (True, False): "Henvendelsen var ikke begrenset.",
+                (False, True): "Behandlingen er begrenset.",
+                (False, False): "Henvendelsen var allerede begrenset.",
+            }[lift, done]
+            self.message_user(request, said, messages.SUCCESS if done else messages.WARNING)
+            return HttpResponseRedirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Opphev begrensningen" if lift else "Begrens behandlingen (art. 18)",
+            "enquiry": enquiry,
+            "form": form,
+            "lift": lift,
+            "back": back,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/contacts/restriction.html", context)
 
     # --- Data-subject requests: one view per step --------------------------------------------
     # Everything is POSTed so that the person's address never stands in a URL or a log.

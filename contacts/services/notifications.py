@@ -4,6 +4,10 @@ personal data.
 The notification and its job are written in the transaction that stores the enquiry, so
 neither exists without the other; a worker sends it, and the queue retries a failure
 with a backoff (contacts/tasks.py). The visitor's request never waits on the mail server.
+
+While its enquiry is restricted (GDPR art. 18) a notification is not sent: it stays
+pending, its job ends without a try counted, and lifting the restriction queues it again
+(`queue_again`). Staff still learn of the enquiry, once it may be processed.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Notification, NotificationState
+from contacts.models import Enquiry, Notification, NotificationState
 from jobs import queue as jobs
 
 logger = logging.getLogger(__name__)
@@ -39,6 +43,22 @@ def queue(*, enquiry_id: int, now: dt.datetime) -> Notification:
     return notification
 
 
+def queue_again(*, enquiry_id: int) -> bool:
+    """Queue the job again for the enquiry's notification unless it is sent (after a
+    restriction is lifted), in the caller's transaction. True when queued."""
+    from contacts.tasks import send_notification
+
+    notification = (
+        Notification.objects.filter(enquiry_id=enquiry_id)
+        .exclude(state=NotificationState.SENT)
+        .first()
+    )
+    if notification is None:
+        return False
+    jobs.defer(send_notification, notification_id=notification.pk)
+    return True
+
+
 def _text(enquiry_id: int) -> tuple[str, str]:
     path = reverse("admin:contacts_enquiry_change", args=[enquiry_id])
     subject = "Ny henvendelse fra nettstedet"
@@ -57,6 +77,7 @@ def deliver(notification_id: int) -> bool:
     command never send one notification twice; the send is recorded before the job is
     done, so a job run again after a crash finds it sent. Raises NotificationFailed when
     the mail server fails, after recording the failure, so that the queue retries.
+    While the enquiry is restricted nothing is sent or counted: lifting queues it again.
     """
     with transaction.atomic():
         notification = (
@@ -66,6 +87,9 @@ def deliver(notification_id: int) -> bool:
             .first()
         )
         if notification is None:  # sent, being sent, or erased with its enquiry
+            return False
+        if Enquiry.objects.restricted().filter(pk=notification.enquiry_id).exists():
+            logger.info("Notification %s waits: its enquiry is restricted", notification_id)
             return False
         recipients = settings.CONTACTS_NOTIFY_EMAILS
         if not recipients:
@@ -90,10 +114,11 @@ def deliver(notification_id: int) -> bool:
 
 
 def send_pending_notifications(*, limit: int = 500) -> tuple[int, int]:
-    """Send now what is not sent yet (for an operator; the queue does this by itself).
-    Returns (sent, not sent)."""
+    """Send now what is not sent yet (for an operator; the queue does this by itself),
+    leaving those of restricted enquiries waiting. Returns (sent, not sent)."""
     ids = list(
         Notification.objects.exclude(state=NotificationState.SENT)
+        .filter(enquiry__restricted_at__isnull=True)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -1,4 +1,7 @@
-"""A person's own data, found by e-mail or phone, shown and downloaded (GDPR art. 15, 20)."""
+"""A person's own data, found by e-mail or phone, shown and downloaded (GDPR art. 15, 20).
+
+Restricted enquiries are included: access is the person's own right, not processing that
+a restriction stops."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ def find_subject_records(
     """Every enquiry, with its notes and consents, about the person with this e-mail or phone."""
     enquiries = list(
         Enquiry.objects.about_person(email=email, phone=phone)
+        .select_related("notice_version")
         .prefetch_related("notes", "consents__notice_version")
         .order_by("received_at", "pk")
     )
@@ -46,6 +50,11 @@ def subject_data(enquiries: list[Enquiry]) -> dict:
                 "siste_aktivitet": when(e.last_activity_at),
                 "status": e.get_status_display(),
                 "slettes_etter": when(e.retain_until),
+                "personvernerklæring_versjon": e.notice_version.version,
+                "informasjon_som_ble_vist": e.information_text,
+                "skjemaet_stod_på": e.get_form_location_display() or None,
+                "begrenset": when(e.restricted_at),
+                "begrunnelse_for_begrensning": e.restricted_reason or None,
                 "samtykker": [
                     {
                         "formål": c.get_purpose_display(),

@@ -1,0 +1,91 @@
+"""Restriction of processing (GDPR art. 18): staff mark an enquiry restricted, with the
+reason, and lift it again. Both are audited.
+
+While an enquiry is restricted it is only stored: it is left out of the CSV export, no
+staff notification is sent about it (the notification waits and is queued again when the
+restriction is lifted), and its status and assignee cannot be changed. What remains
+possible is what the person has a right to: erasure, withdrawing a consent, access to
+their data (art. 15), and correcting it (art. 16: a restriction while accuracy is
+contested ends with the correction). A restricted enquiry is still erased when its
+retention date passes; keeping it longer for legal claims is what a legal hold is for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import AuditAction, Enquiry
+from contacts.services import notifications
+from contacts.services.audit import audit
+
+RESTRICTED_MESSAGE = (
+    "Henvendelsen er begrenset (art. 18) og kan ikke endres før begrensningen er opphevet."
+)
+REASON_MAX_LENGTH = 300
+
+
+class EnquiryRestricted(Exception):
+    """A change refused because these enquiries are restricted. Nothing was saved."""
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.ids = sorted(ids)
+        super().__init__(RESTRICTED_MESSAGE)
+
+    def for_staff(self) -> str:
+        """The refusal in Norwegian, naming the enquiries when there are several."""
+        if len(self.ids) == 1:
+            return RESTRICTED_MESSAGE
+        numbers = ", ".join(f"#{pk}" for pk in self.ids)
+        return (
+            f"Ingen av de valgte henvendelsene ble endret: {numbers} er begrenset (art. 18) og "
+            "kan ikke endres før begrensningen er opphevet."
+        )
+
+
+def lock_unrestricted(ids: Iterable[int]) -> list[int]:
+    """Lock the enquiries with these ids for this transaction and return the ids found;
+    raise EnquiryRestricted, changing nothing, when any of them is restricted."""
+    rows = list(
+        Enquiry.objects.filter(pk__in=list(ids))
+        .select_for_update()
+        .values_list("pk", "restricted_at")
+    )
+    restricted = [pk for pk, restricted_at in rows if restricted_at is not None]
+    if restricted:
+        raise EnquiryRestricted(restricted)
+    return [pk for pk, _ in rows]
+
+
+def restrict(*, enquiry: Enquiry, reason: str, actor: AbstractBaseUser) -> bool:
+    """Restrict processing of the enquiry, now, for the stated reason. Audited. False when
+    it was restricted already (the first reason stands)."""
+    reason = reason.strip()
+    if not reason or len(reason) > REASON_MAX_LENGTH:
+        raise ValueError(f"a restriction needs a reason of 1 to {REASON_MAX_LENGTH} characters")
+    with transaction.atomic():
+        now = timezone.now()
+        changed = Enquiry.objects.filter(pk=enquiry.pk, restricted_at__isnull=True).update(
+            restricted_reason=reason, restricted_at=now
+        )
+        if changed:
+            audit(actor=actor, action=AuditAction.RESTRICTION_SET, ids=[enquiry.pk])
+    enquiry.refresh_from_db(fields=["restricted_reason", "restricted_at"])
+    return bool(changed)
+
+
+def lift_restriction(*, enquiry: Enquiry, actor: AbstractBaseUser) -> bool:
+    """Lift the restriction. Audited; a staff notification that waited is queued again.
+    False when the enquiry was not restricted."""
+    with transaction.atomic():
+        changed = Enquiry.objects.filter(pk=enquiry.pk, restricted_at__isnull=False).update(
+            restricted_reason="", restricted_at=None
+        )
+        if changed:
+            audit(actor=actor, action=AuditAction.RESTRICTION_LIFTED, ids=[enquiry.pk])
+            notifications.queue_again(enquiry_id=enquiry.pk)
+    enquiry.refresh_from_db(fields=["restricted_reason", "restricted_at"])
+    return bool(changed)
