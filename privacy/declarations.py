@@ -253,8 +253,8 @@ def purposes_table(declarations: Declarations) -> str:
     ]
     for activity in declarations.activities:
         basis = " og ".join(str(b) for b in activity.bases)
-        if activity.legitimate_interest:
-            basis += f". Berettiget interesse: {activity.legitimate_interest}"
+        if activity.legitimate_interest:  # "… bokstav f (berettiget interesse): Å …"
+            basis += f": {activity.legitimate_interest}"
         cells = (activity.purpose, basis, activity.data, activity.recipients, activity.retention)
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows)

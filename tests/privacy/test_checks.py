@@ -76,6 +76,9 @@ def test_a_duplicate_version_is_reported(notice_dir):
     (notice_dir.path / "1.0-copy.md").write_text(
         (notice_dir.path / "1.0.md").read_text().replace("2026-01-01", "2026-02-01")
     )
+    (notice_dir.path / "1.0-copy.declarations.yaml").write_text(
+        (notice_dir.path / "1.0.declarations.yaml").read_text()
+    )
 
     duplicates = [e for e in errors() if "duplicate version 1.0" in e]
 

@@ -29,10 +29,25 @@ def test_it_refuses_a_changed_published_text_and_writes_nothing(notice_dir):
     path.write_text(path.read_text().replace("Navn og e-post.", "Navn."))
     notice_dir.write("1.1", "2026-06-01")
 
-    with pytest.raises(CommandError, match=r"version\(s\) 1.0 changed since publication"):
+    # The system check, which the command runs first, names the changed file.
+    with pytest.raises(CommandError, match=r"1\.0 \(1\.0\.md\) has changed since it was"):
         call_command("sync_notices", verbosity=0)
 
     assert list(NoticeVersion.objects.values_list("version", flat=True)) == ["1.0"]
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_text_that_differs_from_the_database_even_if_sha256sums_was_rewritten(
+    notice_dir,
+):
+    path = notice_dir.write("1.0", "2026-01-01")
+    call_command("sync_notices", verbosity=0)
+    path.write_text(path.read_text().replace("Navn og e-post.", "Navn."))
+    (notice_dir.path / manifest.FILENAME).unlink()
+    notice_dir.write("1.0", "2026-01-01", body=path.read_text().split("---\n\n", 1)[1])
+
+    with pytest.raises(CommandError, match=r"version\(s\) 1.0 changed since publication"):
+        call_command("sync_notices", verbosity=0)
 
 
 @pytest.mark.django_db
@@ -40,7 +55,7 @@ def test_it_refuses_a_text_changed_before_any_database_saw_it(notice_dir):
     path = notice_dir.write("1.0", "2026-01-01")
     path.write_text(path.read_text() + "\nEn setning til.\n")
 
-    with pytest.raises(CommandError, match=r"1\.0 changed since publication"):
+    with pytest.raises(CommandError, match=r"1\.0 \(1\.0\.md\) has changed since it was"):
         call_command("sync_notices", verbosity=0)
     assert not NoticeVersion.objects.exists()
 
@@ -55,7 +70,8 @@ def test_record_adds_new_versions_to_the_manifest_without_rewriting_old_ones(not
 
     after = manifest.read(notice_dir.path)
     assert after["1.0.md"] == before["1.0.md"]
-    assert set(after) == {"1.0.md", "1.1.md"}
+    assert after["1.0.declarations.yaml"] == before["1.0.declarations.yaml"]
+    assert set(after) == {"1.0.md", "1.1.md", "1.0.declarations.yaml", "1.1.declarations.yaml"}
 
 
 @pytest.mark.django_db(transaction=True)
