@@ -222,6 +222,7 @@ class RestrictionForm(forms.Form):
     reason = forms.CharField(
         label="Hvorfor begrenses behandlingen?",
         max_length=restriction.REASON_MAX_LENGTH,
+        error_messages={"required": "Skriv hvorfor behandlingen begrenses."},
         help_text="For eksempel: den registrerte bestrider at opplysningene er riktige "
         "(art. 18 nr. 1 bokstav a), eller vil ikke ha dem slettet, men begrenset.",
         widget=forms.TextInput(attrs={"size": 80}),

@@ -31,13 +31,15 @@ REASON_MAX_LENGTH = 300
 class EnquiryRestricted(Exception):
     """A change refused because these enquiries are restricted. Nothing was saved."""
 
-    def __init__(self, ids: Iterable[int]) -> None:
+    def __init__(self, ids: Iterable[int], *, selected: int = 1) -> None:
         self.ids = sorted(ids)
+        self.selected = selected  # how many the refused change was for
         super().__init__(RESTRICTED_MESSAGE)
 
     def for_staff(self) -> str:
-        """The refusal in Norwegian, naming the enquiries when there are several."""
-        if len(self.ids) == 1:
+        """The refusal in Norwegian; for a selection, that none of it changed and which
+        enquiries are restricted."""
+        if self.selected == 1:
             return RESTRICTED_MESSAGE
         numbers = ", ".join(f"#{pk}" for pk in self.ids)
         return (
@@ -56,7 +58,7 @@ def lock_unrestricted(ids: Iterable[int]) -> list[int]:
     )
     restricted = [pk for pk, restricted_at in rows if restricted_at is not None]
     if restricted:
-        raise EnquiryRestricted(restricted)
+        raise EnquiryRestricted(restricted, selected=len(rows))
     return [pk for pk, _ in rows]
 
 
