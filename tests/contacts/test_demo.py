@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
@@ -32,6 +34,9 @@ def test_demo_makes_a_saksbehandler_and_enquiries_in_every_status(settings, clie
         "spam",
     }
     assert all(e.endswith("@example.no") for e in Enquiry.objects.values_list("email", flat=True))
+    # Spam is kept the spam period from when it came in (marked at once), not a year.
+    for spam in Enquiry.objects.filter(status="spam"):
+        assert spam.retain_until <= spam.received_at + dt.timedelta(days=30)
     user = User.objects.get(username="saksbehandler")
     assert user.check_password("demo-saksbehandler")
     client.force_login(user)

@@ -22,6 +22,7 @@ def shape(enquiry: Enquiry) -> dict:
             (c.purpose, c.label_text, c.notice_version_id, c.given_at == enquiry.received_at)
             for c in enquiry.consents.all()
         ),
+        "shown": (enquiry.notice_version_id, enquiry.information_text, enquiry.form_location),
         "notifications": 1 if hasattr(enquiry, "notification") else 0,
         "active_when_received": enquiry.last_activity_at == enquiry.received_at,
     }
@@ -30,7 +31,7 @@ def shape(enquiry: Enquiry) -> dict:
 @pytest.mark.parametrize("expired", [False, True])
 def test_seeded_enquiries_have_the_shape_of_enquiries_from_the_form(settings, expired):
     settings.DEBUG = True
-    from_form = make_enquiry()
+    from_form = make_enquiry(location="kontakt")
 
     call_command("seed_enquiries", "6", *(["--expired"] if expired else []), verbosity=0)
 
@@ -38,6 +39,7 @@ def test_seeded_enquiries_have_the_shape_of_enquiries_from_the_form(settings, ex
     assert seeded.count() == 6
     expected = shape(from_form)
     assert expected["retained_by_the_rule"] and len(expected["consents"]) == 2
+    assert expected["shown"][0] is not None and expected["shown"][1]
     for enquiry in seeded:
         assert shape(enquiry) == expected
     assert seeded.expired(from_form.received_at).exists() == expired
