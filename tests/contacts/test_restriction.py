@@ -66,6 +66,20 @@ def test_staff_restrict_with_a_reason_and_lift_it_both_audited(client, alice):
     assert AuditEntry.objects.get(action="restriction_lifted").enquiry_ids == [enquiry.pk]
 
 
+def test_the_pages_say_what_a_restriction_means_before_anything_is_done(client, alice):
+    enquiry = make_enquiry()
+    to_restrict = client.get(f"{ADMIN}{enquiry.pk}/begrens/").content.decode()
+    restriction.restrict(enquiry=enquiry, reason=REASON, actor=alice)
+    to_lift = client.get(f"{ADMIN}{enquiry.pk}/opphev-begrensning/").content.decode()
+    change = client.get(f"{ADMIN}{enquiry.pk}/change/").content.decode()
+
+    assert "Hvorfor begrenses behandlingen?" in to_restrict
+    assert "den eksporteres ikke" in to_restrict
+    assert REASON in to_lift and 'value="Opphev begrensningen"' in to_lift
+    assert f"{ADMIN}{enquiry.pk}/opphev-begrensning/" in change and REASON in change
+    assert AuditEntry.objects.filter(action="restriction_set").count() == 1
+
+
 def test_a_restriction_needs_a_reason(client, alice):
     enquiry = make_enquiry()
 
