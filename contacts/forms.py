@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import time
-import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
@@ -14,12 +13,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from contacts import phone as phone_numbers
+from contacts.fields import SingleLineField, no_control_characters
 from contacts.models import FormLocation
 from contacts.services.intake import Submission
+from contacts.shown import build_submission, consent_labels, information
 from contacts.tokens import FormToken, fresh_form_token
 from pagecache import PerReader
 from privacy.registry import Notice, get_registry
-from privacy.rendering import ShownText, inline
 
 
 class Outcome(enum.Enum):
@@ -29,46 +29,9 @@ class Outcome(enum.Enum):
     INVALID = "invalid"  # field errors: show them
 
 
-def consent_labels(notice: Notice) -> dict[str, ShownText]:
-    """The consents the form asks under `notice`, by purpose: each label as the page shows
-    it and as the plain text stored as evidence. From the version's declarations."""
-    return {c.purpose: inline(c.label) for c in notice.declarations.form.consents}
-
-
-def consent_texts(notice: Notice) -> dict[str, str]:
-    """The plain text of each consent label for `notice`, by purpose: the stored evidence."""
-    return {purpose: label.text for purpose, label in consent_labels(notice).items()}
-
-
-def information(notice: Notice) -> ShownText:
-    """What the form tells about the processing under `notice` (its declared text)."""
-    return inline(notice.declarations.form.information)
-
-
 REQUIRED_CONSENT_ERRORS = {
     "enquiry": "Vi trenger samtykket ditt for å lagre opplysningene og kontakte deg.",
 }
-
-
-def _no_control_characters(value: str, *, allow_newlines: bool = False) -> None:
-    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed for ch in value):
-        if not allow_newlines and ("\n" in value or "\r" in value):
-            raise ValidationError("Feltet kan ikke inneholde linjeskift.", code="newline")
-        raise ValidationError("Feltet inneholder tegn som ikke er tillatt.", code="control")
-
-
-class SingleLineField(forms.CharField):
-    """A one-line text: no newlines (header injection) and no control characters."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("strip", True)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        _no_control_characters(value)
-        return value
 
 
 class EnquiryForm(forms.Form):
@@ -215,7 +178,7 @@ class EnquiryForm(forms.Form):
 
     def clean_message(self) -> str:
         value = self.cleaned_data["message"]
-        _no_control_characters(value, allow_newlines=True)
+        no_control_characters(value, allow_newlines=True)
         return value
 
     def clean_email(self) -> str:
@@ -284,30 +247,6 @@ class EnquiryForm(forms.Form):
         data["token"] = FormToken.issue(notice).sign()
         self.data = data
         self._ask_declared_consents(notice)
-
-
-def build_submission(
-    *,
-    notice: Notice,
-    nonce: str,
-    consents: dict[str, bool] | None = None,
-    location: str = "",
-    **fields: str,
-) -> Submission:
-    """A submission as the form makes it, with the texts the form shows for `notice`.
-    Also for made-up enquiries (demo, tests), so they carry the same evidence; their
-    consents default to the required ones given and the optional ones not."""
-    if consents is None:
-        consents = {c.purpose: c.required for c in notice.declarations.form.consents}
-    return Submission(
-        **fields,
-        consents=consents,
-        labels=consent_texts(notice),
-        information_text=information(notice).text,
-        location=location,
-        notice=notice,
-        nonce=nonce,
-    )
 
 
 def _mark_form_token(context: dict) -> None:

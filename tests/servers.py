@@ -239,12 +239,12 @@ def submit_enquiries(env: dict[str, str], count: int = 1) -> list[int]:
     one's notification), in a process of their own; their ids."""
     code = (
         "import secrets\n"
-        "from contacts.forms import build_submission\n"
+        "from contacts.shown import build_submission\n"
         "from contacts.services.intake import submit_enquiry\n"
         "from privacy.registry import get_registry\n"
         f"for _ in range({count}):\n"
         "    submission = build_submission(notice=get_registry().in_force(),"
-        " nonce=secrets.token_urlsafe(16), marketing=False, name='Kari Nordmann',"
+        " nonce=secrets.token_urlsafe(16), name='Kari Nordmann',"
         " company='', email='kari@example.no', phone='+4791234567', message='')\n"
         "    print('stored enquiry', submit_enquiry(submission=submission).pk)\n"
     )

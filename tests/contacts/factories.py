@@ -11,9 +11,9 @@ import secrets
 
 from django.utils import timezone
 
-from contacts.forms import build_submission
 from contacts.models import Enquiry
 from contacts.services import intake
+from contacts.shown import build_submission
 from privacy.registry import get_registry
 
 TYPED = {"name": "Ola Nordmann", "company": "", "email": "ola@example.no", "phone": "+4791234567"}

@@ -153,3 +153,17 @@ def test_a_held_enquiry_past_its_retention_date_survives_the_purge():
 
     assert Enquiry.objects.filter(pk=kept.pk).exists()
     assert not Enquiry.objects.filter(pk=gone.pk).exists()
+
+
+def test_the_admin_index_links_to_the_holds_due_for_review(client, alice):
+    without = client.get("/intern/").content.decode()
+    held(today() - dt.timedelta(days=1))
+
+    html = client.get("/intern/").content.decode()
+
+    assert "til ny vurdering" not in without
+    assert re.search(
+        r'href="[^"]*\?status=all&amp;rettslig_grunn=vurderes"><strong>1</strong> '
+        r"rettslige grunner til ny vurdering",
+        html,
+    )

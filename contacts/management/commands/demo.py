@@ -17,10 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.forms import build_submission
 from contacts.models import Enquiry, EnquiryStatus, FormLocation
 from contacts.retention import spam_retention_date
 from contacts.services import intake, triage
+from contacts.shown import build_submission
 from privacy.registry import get_registry
 
 USERNAME = "saksbehandler"

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from contacts.forms import build_submission
 from contacts.models import FormLocation
 from contacts.retention import retention_sql
+from contacts.shown import build_submission
 from privacy.models import NoticeVersion
 from privacy.registry import get_registry
 
