@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from contacts.selfservice import tasks as selfservice_tasks  # noqa: F401 - registers its jobs
 from contacts.services import erasure, notifications
 from jobs.queue import Backoff, fresh_connection, is_oslo_hour
 

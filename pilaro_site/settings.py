@@ -306,6 +306,22 @@ CONTACTS_RETENTION_MAX_DAYS = env_int("PILARO_RETENTION_MAX_DAYS", 730, minimum=
 # An enquiry marked as spam is erased this many days after it was marked (never later
 # than it would have been anyway).
 CONTACTS_SPAM_RETENTION_DAYS = env_int("PILARO_SPAM_RETENTION_DAYS", 30, minimum=1)
+# --- Data subjects: "Dine opplysninger" (/personvern/mine-opplysninger/) ------------------
+# The key of the keyed hashes that recognise an address again without keeping it
+# (suppression list, subject requests, per-address limits). Set it apart from the secret
+# key: rotating that must not orphan the suppression list.
+CONTACTS_PERSON_HASH_KEY = env_str("PILARO_PERSON_HASH_KEY") or SECRET_KEY
+# How long the link e-mailed to a visitor works (single use), and how long the page it
+# opens stays open without activity.
+CONTACTS_SELF_SERVICE_LINK_MINUTES = env_int("PILARO_SELF_SERVICE_LINK_MINUTES", 30, minimum=1)
+CONTACTS_SELF_SERVICE_SESSION_MINUTES = env_int(
+    "PILARO_SELF_SERVICE_SESSION_MINUTES", 15, minimum=1
+)
+# Link requests per client address and per target address (django-ratelimit syntax).
+CONTACTS_SELF_SERVICE_CLIENT_RATE = env_str("PILARO_SELF_SERVICE_CLIENT_RATE", "10/h")
+CONTACTS_SELF_SERVICE_ADDRESS_RATE = env_str("PILARO_SELF_SERVICE_ADDRESS_RATE", "5/h")
+# Staff are e-mailed (no personal data) when an open request is this close to its due date.
+CONTACTS_SUBJECT_REQUEST_WARN_DAYS = env_int("PILARO_SUBJECT_REQUEST_WARN_DAYS", 7, minimum=1)
 if CONTACTS_RETENTION_MAX_DAYS < CONTACTS_RETENTION_DAYS:
     raise ImproperlyConfigured(
         "PILARO_RETENTION_MAX_DAYS must not be below PILARO_RETENTION_DAYS."

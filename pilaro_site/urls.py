@@ -9,6 +9,9 @@ from pilaro_site import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    # The person's own page reads enquiries, so it lives in contacts; mounted beside the
+    # notice, where people look for it.
+    path("personvern/mine-opplysninger/", include("contacts.selfservice.urls")),
     path("personvern/", include("privacy.urls")),
     path("kontakt/", include("contacts.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),

@@ -1,5 +1,6 @@
 """The contacts app's models: enquiries with their notes (`enquiry`), their consent
-evidence (`consent`), and the records kept about them without personal data (`records`)."""
+evidence (`consent`), the records kept about them without personal data (`records`), and
+data subjects' requests and objections (`subject`)."""
 
 from contacts.models.consent import Consent, ConsentPurpose, WithdrawalChannel
 from contacts.models.enquiry import (
@@ -18,9 +19,18 @@ from contacts.models.records import (
     Notification,
     NotificationState,
 )
+from contacts.models.subject import (
+    AccessLink,
+    MarketingSuppression,
+    SubjectRequest,
+    SubjectRequestChannel,
+    SubjectRequestKind,
+    one_month_after,
+)
 
 __all__ = [
     "OPEN_STATUSES",
+    "AccessLink",
     "AuditAction",
     "AuditEntry",
     "Consent",
@@ -31,8 +41,13 @@ __all__ = [
     "ErasureReason",
     "ErasureRecord",
     "FormLocation",
+    "MarketingSuppression",
     "Note",
     "Notification",
     "NotificationState",
+    "SubjectRequest",
+    "SubjectRequestChannel",
+    "SubjectRequestKind",
     "WithdrawalChannel",
+    "one_month_after",
 ]

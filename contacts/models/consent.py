@@ -41,6 +41,7 @@ class WithdrawalChannel(models.TextChoices):
     LETTER = "brev", "Brev"
     IN_PERSON = "muntlig", "Muntlig"
     DATA_SUBJECT_REQUEST = "innsynsforespørsel", "Ved henvendelse om personvern"
+    SELF_SERVICE = "selvbetjening", "Selvbetjening (Dine opplysninger)"
 
 
 class Consent(models.Model):

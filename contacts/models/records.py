@@ -57,7 +57,14 @@ class ErasureReason(models.TextChoices):
 class ErasureRecord(models.Model):
     """That an enquiry was erased, when and why. No personal data, no foreign key to it."""
 
-    enquiry_id = models.BigIntegerField("henvendelse nr.", unique=True)
+    # The id is for people reading the record; after a database restore the id sequence
+    # can hand it to a new enquiry, so re-applying an erasure matches on `nonce_key`.
+    enquiry_id = models.BigIntegerField("henvendelse nr.", db_index=True)
+    # A keyed hash of the erased enquiry's form nonce (contacts.keys.nonce_key): it names
+    # that one submission and no other, ever. Empty for records made before it existed.
+    nonce_key = models.CharField(max_length=64, blank=True, editable=False)
+    # When the erased enquiry came in: an enquiry received after the erasure is never it.
+    received_at = models.DateTimeField("mottatt", null=True, editable=False)
     erased_at = models.DateTimeField("slettet", default=timezone.now)
     reason = models.CharField("grunn", max_length=20, choices=ErasureReason.choices)
     actor = models.ForeignKey(
@@ -73,6 +80,11 @@ class ErasureRecord(models.Model):
         ordering = ["-erased_at"]
         verbose_name = "sletting"
         verbose_name_plural = "slettinger"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nonce_key"], condition=~Q(nonce_key=""), name="erasure_nonce_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Henvendelse #{self.enquiry_id} slettet {self.erased_at:%Y-%m-%d}"
