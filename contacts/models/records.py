@@ -100,6 +100,10 @@ class AuditAction(models.TextChoices):
     WITHDRAWAL = "withdrawal", "Samtykke trukket tilbake"
     RESTRICTION_SET = "restriction_set", "Behandling begrenset"
     RESTRICTION_LIFTED = "restriction_lifted", "Begrensning opphevet"
+    SUBJECT_REQUEST_RECORDED = "subject_request_recorded", "Forespørsel fra registrert ført inn"
+    SUBJECT_REQUEST_COMPLETED = "subject_request_completed", "Forespørsel fra registrert fullført"
+    SUBJECT_REQUEST_EXTENDED = "subject_request_extended", "Frist for forespørsel forlenget"
+    SUBJECT_DEADLINE_REMINDER = "subject_deadline_reminder", "Påminnelse om frister sendt"
 
 
 class AuditEntry(models.Model):
