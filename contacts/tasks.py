@@ -9,7 +9,7 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from contacts.selfservice import tasks as selfservice_tasks  # noqa: F401 - registers its jobs
-from contacts.services import erasure, notifications
+from contacts.services import erasure, notifications, subject_log
 from jobs.queue import Backoff, fresh_connection, is_oslo_hour
 
 logger = logging.getLogger(__name__)
@@ -37,5 +37,27 @@ def purge_expired_enquiries(timestamp: int) -> None:
     """Erase every enquiry past its retention date, nightly."""
     if not is_oslo_hour(timestamp, 3):
         return
-    erased = erasure.purge_expired(now=timezone.now())
+    now = timezone.now()
+    erased = erasure.purge_expired(now=now)
     logger.info("Nightly purge: %s expired enquiries erased", erased)
+    # After the purge, so that tonight's erasures count: see subject_log's docstring.
+    cleared = subject_log.clear_spent_details(now=now)
+    logger.info("Nightly purge: the person's words cleared on %s subject requests", cleared)
+
+
+# 07:00 in Oslo, summer and winter. The periodic de-dup queues one job per schedule;
+# send_deadline_reminder itself sends at most once a day however often it runs.
+@app.periodic(cron="0 5,6 * * *", periodic_id="subject-deadlines")
+@app.task(
+    queue="notifications",
+    queueing_lock="subject-deadlines",
+    name="contacts.remind_subject_deadlines",
+    # A mail server down at seven: try again within the morning, then leave it to tomorrow.
+    retry=Backoff(first=lambda: 60, max_attempts=lambda: 6),
+)
+@fresh_connection
+def remind_subject_deadlines(timestamp: int) -> None:
+    """E-mail staff (counts only) when a subject request is overdue or due soon."""
+    if not is_oslo_hour(timestamp, 7):
+        return
+    subject_log.send_deadline_reminder()

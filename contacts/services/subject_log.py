@@ -1,22 +1,49 @@
 """Subject requests with deadlines, whichever door they came through (the person's own
 page, or staff recording a request by e-mail, phone or letter): one record each, due one
-month after receipt (art. 12(3)), extendable once by up to two months with a reason."""
+month after receipt (art. 12(3)), extendable once by up to two further months with a
+reason. Each staff action (an `actor` given) is written to the audit log.
+
+The person's own words (`details`, e.g. what to correct) are personal data needed only to
+carry the request out. They are kept while the request is open. Once it is completed, the
+nightly purge clears them as soon as none of the enquiries it concerns is held any more
+(erased on request or at the end of their retention), and at the latest
+CONTACTS_RETENTION_DAYS after completion: as long as an enquiry is kept after its last
+activity. The record itself (kind, channel, dates, outcome, the keyed hash of the address)
+stays, as the account of how the request was handled.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.keys import person_key
-from contacts.models import SubjectRequest, one_month_after
+from contacts.models import AuditAction, AuditEntry, SubjectRequest, one_month_after
+from contacts.services.audit import audit
+
+logger = logging.getLogger(__name__)
 
 
 class ExtensionRefused(ValueError):
     """An extension that art. 12(3) does not allow; the message says why, in Norwegian."""
+
+
+def received_at_on(day: dt.date, *, now: dt.datetime | None = None) -> dt.datetime:
+    """When a request staff record as received on `day` came in: now if today, else noon
+    in Oslo that day (its date, not its hour, sets the deadline)."""
+    now = now or timezone.now()
+    if day == timezone.localdate(now):
+        return now
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
 
 
 def open_request(
@@ -31,6 +58,7 @@ def open_request(
 ) -> SubjectRequest:
     """Record a request received now (or at `received_at`), due a month later."""
     received_at = received_at or timezone.now()
+    enquiry_ids = list(enquiry_ids)
     with transaction.atomic():
         request = SubjectRequest.objects.create(
             kind=kind,
@@ -41,18 +69,34 @@ def open_request(
             person_key=person_key(email),
             recorded_by=actor,
         )
-        request.enquiries.set(list(enquiry_ids))
+        request.enquiries.set(enquiry_ids)
+        if actor is not None:
+            audit(actor=actor, action=AuditAction.SUBJECT_REQUEST_RECORDED, ids=enquiry_ids)
     return request
 
 
+def _enquiry_ids(request: SubjectRequest) -> list[int]:
+    return list(request.enquiries.values_list("pk", flat=True))
+
+
 def complete_request(
-    request: SubjectRequest, *, outcome: str, now: dt.datetime | None = None
-) -> None:
-    """Mark a request done, with its outcome in words without personal data."""
-    SubjectRequest.objects.filter(pk=request.pk, completed_at__isnull=True).update(
-        completed_at=now or timezone.now(), outcome=outcome
-    )
+    request: SubjectRequest,
+    *,
+    outcome: str,
+    now: dt.datetime | None = None,
+    actor: AbstractBaseUser | None = None,
+) -> bool:
+    """Mark a request done, with its outcome in words without personal data. False when
+    it was done already (nothing changes then)."""
+    with transaction.atomic():
+        done = SubjectRequest.objects.filter(pk=request.pk, completed_at__isnull=True).update(
+            completed_at=now or timezone.now(), outcome=outcome
+        )
+        if done and actor is not None:
+            ids = _enquiry_ids(request)
+            audit(actor=actor, action=AuditAction.SUBJECT_REQUEST_COMPLETED, ids=ids)
     request.refresh_from_db()
+    return bool(done)
 
 
 def record_completed(
@@ -73,17 +117,142 @@ def record_completed(
     return request
 
 
-def extend(request: SubjectRequest, *, to: dt.date, reason: str) -> None:
-    """Extend the deadline once, by at most two further months, with a reason."""
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months later, or that month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, last)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def latest_extension(request: SubjectRequest) -> dt.date:
+    """How far the deadline may be moved: two further months after the first deadline."""
+    return months_after(request.due_on, 2)
+
+
+def _extension_problem(request: SubjectRequest, to: dt.date | None, reason: str) -> str:
+    if request.completed_at is not None:
+        return "Forespørselen er allerede fullført."
     if request.extended_to is not None:
-        raise ExtensionRefused("Fristen kan bare forlenges én gang.")
+        return "Fristen kan bare forlenges én gang."
     if not reason.strip():
-        raise ExtensionRefused("Skriv hvorfor fristen forlenges.")
-    latest = one_month_after(one_month_after(request.due_on))
-    if not request.due_on < to <= latest:
-        raise ExtensionRefused(
+        return "Skriv hvorfor fristen forlenges."
+    latest = latest_extension(request)
+    if to is None or not request.due_on < to <= latest:
+        return (
             f"Fristen kan forlenges til en dato etter {request.due_on:%d.%m.%Y} og senest "
             f"{latest:%d.%m.%Y}."
         )
-    request.extended_to, request.extension_reason = to, reason.strip()
-    request.save(update_fields=["extended_to", "extension_reason"])
+    return ""
+
+
+def extend(
+    request: SubjectRequest,
+    *,
+    to: dt.date,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+) -> None:
+    """Extend the deadline once, by at most two further months, with a reason. Raises
+    ExtensionRefused, saying why in Norwegian, when that is not allowed."""
+    with transaction.atomic():
+        # Locked, so two staff members extending at once cannot both get their way.
+        current = SubjectRequest.objects.select_for_update().get(pk=request.pk)
+        problem = _extension_problem(current, to, reason)
+        if problem:
+            raise ExtensionRefused(problem)
+        current.extended_to, current.extension_reason = to, reason.strip()
+        current.save(update_fields=["extended_to", "extension_reason"])
+        if actor is not None:
+            ids = _enquiry_ids(current)
+            audit(actor=actor, action=AuditAction.SUBJECT_REQUEST_EXTENDED, ids=ids)
+    request.refresh_from_db()
+
+
+def clear_spent_details(*, now: dt.datetime | None = None) -> int:
+    """The nightly rule for the person's own words (see the module's docstring): clear
+    them on completed requests whose enquiries are all gone, or completed
+    CONTACTS_RETENTION_DAYS ago. Returns how many were cleared."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.CONTACTS_RETENTION_DAYS)
+    links = SubjectRequest.enquiries.through.objects.filter(subjectrequest_id=OuterRef("pk"))
+    return (
+        SubjectRequest.objects.filter(completed_at__isnull=False)
+        .exclude(details="")
+        .filter(Q(completed_at__lte=cutoff) | ~Exists(links))
+        .update(details="")
+    )
+
+
+# --- The daily reminder to staff ------------------------------------------------------------
+
+
+def deadline_counts(today: dt.date | None = None) -> dict[str, int]:
+    """Open requests, how many are overdue and how many are due within the warning days."""
+    today = today or timezone.localdate()
+    requests, days = SubjectRequest.objects, settings.CONTACTS_SUBJECT_REQUEST_WARN_DAYS
+    return {
+        "open": requests.open().count(),
+        "overdue": requests.overdue(today).count(),
+        "due_soon": requests.due_within(today, days).count(),
+    }
+
+
+def _reminder_text(counts: dict[str, int]) -> tuple[str, str]:
+    path = reverse("admin:contacts_subjectrequest_changelist")
+    days = settings.CONTACTS_SUBJECT_REQUEST_WARN_DAYS
+    subject = "Frister for forespørsler fra registrerte"
+    body = (
+        "Forespørsler fra registrerte (innsyn, retting, sletting og lignende) må besvares "
+        "innen fristen.\n\n"
+        f"Over fristen: {counts['overdue']}\n"
+        f"Frist innen {days} dager: {counts['due_soon']}\n"
+        f"Åpne i alt: {counts['open']}\n\n"
+        f"Se de åpne forespørslene: {settings.SITE_URL}{path}?status=apen\n\n"
+        "Av personvernhensyn står ingen personopplysninger i denne e-posten.\n"
+    )
+    return subject, body
+
+
+def _lock_reminder() -> None:
+    """Serialise reminder runs (two workers, a retry): the second waits, then sees the
+    first one's audit entry. On SQLite (development) there is only one process."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('contacts.subject_reminder'))")
+
+
+def send_deadline_reminder() -> bool:
+    """E-mail staff the counts when an open request is overdue or due within
+    CONTACTS_SUBJECT_REQUEST_WARN_DAYS days: at most once a day (Oslo), however often it
+    runs. No personal data: counts and a link. True when this call sent it.
+
+    The audit entry that marks the day as done is written in the transaction that sends,
+    so a failed send leaves the day open for a retry."""
+    recipients = settings.CONTACTS_NOTIFY_EMAILS
+    if not recipients:
+        logger.warning("No PILARO_NOTIFY_EMAILS set: no reminder about subject requests")
+        return False
+    today = timezone.localdate()
+    with transaction.atomic():
+        _lock_reminder()
+        sent_today = AuditEntry.objects.filter(
+            action=AuditAction.SUBJECT_DEADLINE_REMINDER, at__date=today
+        )
+        if sent_today.exists():
+            return False
+        counts = deadline_counts(today)
+        if not counts["overdue"] and not counts["due_soon"]:
+            return False
+        send_mail(*_reminder_text(counts), None, recipients)
+        audit(actor=None, action=AuditAction.SUBJECT_DEADLINE_REMINDER, ids=[])
+    logger.info(
+        "Subject request reminder sent: %s overdue, %s due soon",
+        counts["overdue"],
+        counts["due_soon"],
+    )
+    return True
