@@ -21,7 +21,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from contacts import admin_subject  # noqa: F401 - registers the subject requests' admin
 from contacts import phone as phone_numbers
+from contacts.admin_subject_forms import SubjectRecordForm
 from contacts.models import (
     AuditEntry,
     Consent,
@@ -546,6 +548,11 @@ class EnquiryAdmin(admin.ModelAdmin):
                 name="contacts_enquiry_subject_erase",
             ),
             path(
+                "personvern/registrer/",
+                wrap(self.subject_record_view),
+                name="contacts_enquiry_subject_record",
+            ),
+            path(
                 "samtykke/<int:consent_id>/trekk-tilbake/",
                 wrap(self.withdraw_view),
                 name="contacts_consent_withdraw",
@@ -632,13 +639,17 @@ class EnquiryAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return SubjectSearchForm(request.POST or None)
 
-    def _subject_page(self, request, form, enquiries, *, confirm_erase=False) -> HttpResponse:
+    def _subject_page(
+        self, request, form, enquiries, *, confirm_erase=False, record_form=None
+    ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": "Innsyn, retting og sletting",
             "form": form,
             "enquiries": enquiries,
             "confirm_erase": confirm_erase,
+            "record_form": record_form or SubjectRecordForm(prefix="sr"),
+            "can_record": request.user.has_perm("contacts.add_subjectrequest"),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/contacts/subject_request.html", context)
@@ -690,6 +701,32 @@ class EnquiryAdmin(admin.ModelAdmin):
         )
         self.message_user(request, f"{count} henvendelse(r) med notater og samtykker er slettet.")
         return HttpResponseRedirect(reverse("admin:contacts_enquiry_subject"))
+
+    def subject_record_view(self, request: HttpRequest) -> HttpResponse:
+        """Record a request that came by e-mail, phone, letter or the form, for the person
+        searched for: linked to the enquiries the search finds now, and to a keyed hash of
+        the searched address. Its page, with the due date, comes next."""
+        form = self._subject_search(request)
+        if not request.user.has_perm("contacts.add_subjectrequest"):
+            raise PermissionDenied
+        if request.method != "POST" or not form.is_valid():
+            return self._subject_page(request, form, None)
+        record_form = SubjectRecordForm(request.POST, prefix="sr")
+        valid = record_form.is_valid()
+        if valid and not form.cleaned_data["email"]:
+            record_form.add_error(None, "Søk på personens e-postadresse for å registrere.")
+            valid = False
+        if not valid:
+            found = subject_requests.find_subject_records(**form.cleaned_data, actor=request.user)
+            return self._subject_page(request, form, found, record_form=record_form)
+        created = subject_requests.record_request(
+            **form.cleaned_data, **record_form.cleaned_data, actor=request.user
+        )
+        said = f"Forespørselen er registrert. Fristen er {created.due_on:%d.%m.%Y}."
+        self.message_user(request, said, messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:contacts_subjectrequest_change", args=[created.pk])
+        )
 
 
 # --- Logs: read-only ----------------------------------------------------------------------

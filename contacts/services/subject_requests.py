@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from contacts.models import AuditAction, Enquiry
+from contacts.models import AuditAction, Enquiry, SubjectRequest
+from contacts.services import subject_log
 from contacts.services.audit import audit
 
 
@@ -79,3 +80,28 @@ def subject_data(enquiries: list[Enquiry]) -> dict:
 def subject_download(*, enquiries: list[Enquiry], actor: AbstractBaseUser) -> dict:
     audit(actor=actor, action=AuditAction.SUBJECT_DOWNLOAD, ids=[e.pk for e in enquiries])
     return subject_data(enquiries)
+
+
+def record_request(
+    *,
+    email: str,
+    phone: str = "",
+    kind: str,
+    channel: str,
+    received_on: dt.date,
+    details: str = "",
+    actor: AbstractBaseUser,
+) -> SubjectRequest:
+    """A request that came by e-mail, phone, letter or the form, recorded by staff: due a
+    month after `received_on`, linked to the enquiries a search for this person finds now,
+    and to the person by a keyed hash of the address (never the address itself)."""
+    found = Enquiry.objects.about_person(email=email, phone=phone).values_list("pk", flat=True)
+    return subject_log.open_request(
+        kind=kind,
+        channel=channel,
+        email=email,
+        enquiry_ids=found,
+        details=details.strip(),
+        received_at=subject_log.received_at_on(received_on),
+        actor=actor,
+    )
