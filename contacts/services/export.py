@@ -1,8 +1,10 @@
 """The CSV export of selected enquiries, for staff who work in a spreadsheet. Audited.
 
-Restricted enquiries (GDPR art. 18) are never exported. Each row carries, for a marketing
-consent in force, when it was given and under which notice version, so that a mailing
-list built from the export can still show the consent it rests on.
+Restricted enquiries (GDPR art. 18) are never exported, nor those whose address objected
+to marketing (art. 21(2), the suppression list in contacts/services/suppression.py): a
+spreadsheet is where a mailing list starts. Each row carries, for a marketing consent in
+force, when it was given and under which notice version, so that a mailing list built from
+the export can still show the consent it rests on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from contacts.models import AuditAction, Enquiry
 from contacts.services.audit import audit
+from contacts.services.suppression import leave_out_suppressed
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
@@ -48,8 +51,8 @@ def _local(when: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
 
 def export_csv(*, ids: Iterable[int], actor: AbstractBaseUser) -> bytes:
     """The enquiries as CSV, UTF-8 with a BOM so Excel reads æ, ø and å, leaving out the
-    restricted ones. Audited: the entry names the enquiries exported."""
-    enquiries = list(
+    restricted ones and suppressed addresses. Audited: the entry names those exported."""
+    enquiries = leave_out_suppressed(
         Enquiry.objects.filter(pk__in=list(ids))
         .unrestricted()
         .select_related("assignee")

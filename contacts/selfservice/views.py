@@ -1,0 +1,133 @@
+"""The public pages of "Dine opplysninger": asking for a link, the answer, the link itself,
+and the schema of the JSON copy. The pages of the open session are in account.py.
+
+Whatever is typed, the answer to a link request is the same page: whether we hold
+anything for an address is told only to that address's inbox. Nothing here logs, stores
+or redirects with the address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from contacts.selfservice import actions, links, session
+from contacts.selfservice.forms import LinkRequestForm
+from contacts.selfservice.portability import schema_text
+from contacts.views import client_key
+
+logger = logging.getLogger(__name__)
+
+REFUSED_STATUS = {links.LinkState.SPENT: 410, links.LinkState.UNKNOWN: 404}
+
+
+def see_other(url: str) -> HttpResponse:
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
+
+
+def _address_key(address: str) -> str:
+    """The per-address rate limit's key: a keyed hash, never the address."""
+    key = (settings.SECRET_KEY + ":selfservice-address").encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def _over(request: HttpRequest, group: str, key, rate: str) -> bool:
+    """Count this POST against a limit. If the cache is down, count it as over: a link
+    not sent is better than an inbox flooded."""
+    try:
+        return is_ratelimited(
+            request, group=group, key=key, rate=rate, method="POST", increment=True
+        )
+    except Exception as exc:  # the cache backend's own connection errors vary by backend
+        logger.error("Dine opplysninger: rate limit cache unavailable (%s)", type(exc).__name__)
+        return True
+
+
+def _form_page(request: HttpRequest, form: LinkRequestForm, status: int = 200) -> HttpResponse:
+    context = {
+        "form": form,
+        "link_minutes": settings.CONTACTS_SELF_SERVICE_LINK_MINUTES,
+        "section": "privacy",
+    }
+    return render(request, "selfservice/request.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_link(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _form_page(request, LinkRequestForm())
+    client_over = _over(
+        request, "selfservice.client", client_key, settings.CONTACTS_SELF_SERVICE_CLIENT_RATE
+    )
+    form = LinkRequestForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+    address = form.cleaned_data["email"]
+    address_over = _over(
+        request,
+        "selfservice.address",
+        lambda group, request: _address_key(address),
+        settings.CONTACTS_SELF_SERVICE_ADDRESS_RATE,
+    )
+    if client_over or address_over:
+        logger.warning("Dine opplysninger: link request over the rate limit, nothing sent")
+    else:
+        try:
+            links.request_link(address)
+        except DatabaseError as exc:
+            logger.error("Dine opplysninger: database error (%s)", type(exc).__name__)
+            return render(request, "503.html", status=503)
+    return see_other(reverse("selfservice:sent"))
+
+
+@never_cache
+@require_safe
+def sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "selfservice/sent.html", {"section": "privacy"})
+
+
+def _refused(request: HttpRequest, state: links.LinkState) -> HttpResponse:
+    context = {"spent": state is links.LinkState.SPENT, "section": "privacy"}
+    return render(request, "selfservice/link_refused.html", context, status=REFUSED_STATUS[state])
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def link(request: HttpRequest, secret: str) -> HttpResponse:
+    """GET shows a button (a mail system's link scanner that fetches the link does not use
+    it up); the POST from the button uses the link and opens the person's session."""
+    if request.method != "POST":
+        state = links.link_state(secret)
+        if state is not links.LinkState.VALID:
+            return _refused(request, state)
+        context = {
+            "session_minutes": settings.CONTACTS_SELF_SERVICE_SESSION_MINUTES,
+            "section": "privacy",
+        }
+        return render(request, "selfservice/link.html", context)
+    with transaction.atomic():
+        state, address = links.use_link(secret)
+        if state is links.LinkState.VALID:
+            actions.record_access(address)
+    if state is not links.LinkState.VALID:
+        return _refused(request, state)
+    session.start(request, address)
+    return see_other(reverse("selfservice:overview"))
+
+
+@require_safe
+def schema(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(schema_text(), content_type="application/schema+json")
