@@ -1,14 +1,17 @@
-"""Erasing enquiries: on request, by staff, and when their retention date has passed."""
+"""Erasing enquiries: on request, by staff, when their retention date has passed, and again
+after a restore from backup brought them back."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.keys import nonce_key
 from contacts.models import AuditAction, Enquiry, ErasureReason, ErasureRecord
 from contacts.services.audit import audit
 
@@ -19,25 +22,53 @@ def erase_enquiries(
     """Delete enquiries with their consents, notes and notifications; record each erasure.
 
     One transaction: either every listed enquiry is gone, recorded and audited, or none is.
+    Two erasures of one enquiry at once record it once: the second waits for the row lock
+    and then finds nothing left to erase.
     """
     ids = list(ids)
     with transaction.atomic():
         found = list(
-            Enquiry.objects.filter(pk__in=ids).select_for_update().values_list("pk", flat=True)
+            Enquiry.objects.filter(pk__in=ids)
+            .select_for_update()
+            .values_list("pk", "form_nonce", "received_at")
         )
         if not found:
             return 0
-        now = timezone.now()
+        # No conflict is ignored: a record lost silently would let a restore bring the
+        # enquiry back for good. Failing rolls the whole erasure back instead.
         ErasureRecord.objects.bulk_create(
-            [
-                ErasureRecord(enquiry_id=pk, erased_at=now, reason=reason, actor=actor)
-                for pk in found
-            ],
-            ignore_conflicts=True,
+            _records(found, erased_at=timezone.now(), reason=reason, actor=actor)
         )
-        Enquiry.objects.filter(pk__in=found).only("pk").delete()
-        audit(actor=actor, action=AuditAction.ERASURE, ids=found)
+        pks = [pk for pk, _, _ in found]
+        Enquiry.objects.filter(pk__in=pks).only("pk").delete()
+        audit(actor=actor, action=AuditAction.ERASURE, ids=pks)
     return len(found)
+
+
+def _records(found: list[tuple[int, str, dt.datetime]], **fields) -> list[ErasureRecord]:
+    """One record per erased enquiry, keyed on its form nonce (which a restore cannot hand
+    to another submission, as it can the id).
+
+    A nonce already recorded belongs to an earlier enquiry erased before this one arrived
+    from the same form (a re-post after the erasure: the nonce was free again). That
+    record keeps the key; this one gets none and is recognised by its number and the
+    exact time it came in (see `reapply_erasures`).
+    """
+    hashed = {pk: nonce_key(nonce) for pk, nonce, _ in found}
+    taken = set(
+        ErasureRecord.objects.filter(nonce_key__in=hashed.values()).values_list(
+            "nonce_key", flat=True
+        )
+    )
+    return [
+        ErasureRecord(
+            enquiry_id=pk,
+            nonce_key="" if hashed[pk] in taken else hashed[pk],
+            received_at=received_at,
+            **fields,
+        )
+        for pk, _, received_at in found
+    ]
 
 
 def purge_expired(*, now: dt.datetime, batch_size: int = 2000, dry_run: bool = False) -> int:
@@ -64,3 +95,95 @@ def purge_expired(*, now: dt.datetime, batch_size: int = 2000, dry_run: bool = F
                 return erased
             erased += erase_enquiries(ids=ids, reason=ErasureReason.RETENTION)
             last_pk = ids[-1]
+
+
+# --- After a restore from backup ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Erased:
+    """An erasure record as `reapply_erasures` reads it: from the database or an export."""
+
+    enquiry_id: int
+    erased_at: dt.datetime
+    # Empty in records made before nonce keys, and in the record of a re-post (`_records`).
+    nonce_key: str = ""
+    # None in records made before nonce keys.
+    received_at: dt.datetime | None = None
+
+
+@dataclass
+class Reapplied:
+    """What re-applying erasures did, in counts only."""
+
+    erased: int = 0  # enquiries erased again (in a dry run: that would be)
+    refused: int = 0  # enquiries a record matches that are not the one it erased
+    unused: int = 0  # enquiries only records from before nonce keys name (by number)
+
+
+def recorded() -> Iterator[Erased]:
+    """The erasure records in the database."""
+    rows = ErasureRecord.objects.order_by().values_list(
+        "enquiry_id", "erased_at", "nonce_key", "received_at"
+    )
+    for row in rows.iterator(chunk_size=5000):
+        yield Erased(*row)
+
+
+def reapply_erasures(
+    records: Iterable[Erased], *, by_number: bool = False, dry_run: bool = False
+) -> Reapplied:
+    """Erase again each enquiry that a record names and a restore brought back.
+
+    A record names its enquiry by the keyed hash of the form nonce, never by the id alone
+    (a restore rewinds the id sequence, and a new enquiry gets an erased one's id). Still,
+    an enquiry that came in after the erasure, or at another time than the erased one
+    came in, is never the erased one: it is refused, left alone and counted. A record
+    without a key but with the time of receipt (a re-post's) names its enquiry by id and
+    that exact time. A record from before nonce keys has only the id: it is used with
+    `by_number` only, and then only for an enquiry received no later than the erasure.
+    Nothing is erased before every record has been read.
+    """
+    by_key, received = _present()
+    matched: set[int] = set()
+    refused: set[int] = set()
+    unused: set[int] = set()
+    verdicts = {"match": matched, "refuse": refused, "unused": unused}
+    for record in records:
+        if record.nonce_key:
+            pk = by_key.get(record.nonce_key)
+        else:
+            pk = record.enquiry_id if record.enquiry_id in received else None
+        if pk is not None:
+            verdicts[_verdict(record, received[pk], by_number)].add(pk)
+    result = Reapplied(refused=len(refused - matched), unused=len(unused - matched - refused))
+    ids = sorted(matched)
+    if dry_run:
+        result.erased = len(ids)
+        return result
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        result.erased += erase_enquiries(ids=chunk, reason=ErasureReason.RESTORE)
+    return result
+
+
+def _verdict(record: Erased, received_at: dt.datetime, by_number: bool) -> str:
+    """Whether the enquiry a record found (received at `received_at`) is the one erased."""
+    if received_at > record.erased_at:
+        return "refuse"  # it came after the erasure: someone else's
+    if record.received_at is not None:
+        return "match" if received_at == record.received_at else "refuse"
+    if record.nonce_key or by_number:
+        return "match"
+    return "unused"
+
+
+def _present() -> tuple[dict[str, int], dict[int, dt.datetime]]:
+    """Every enquiry in the database: by its nonce key, and when each came in."""
+    by_key: dict[str, int] = {}
+    received: dict[int, dt.datetime] = {}
+    rows = Enquiry.objects.order_by().values_list("pk", "form_nonce", "received_at")
+    for pk, nonce, received_at in rows.iterator(chunk_size=5000):
+        by_key[nonce_key(nonce)] = pk
+        received[pk] = received_at
+    return by_key, received
