@@ -5,11 +5,13 @@ no personal data; nothing when nothing is due; never twice the same day."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 
 from contacts.models import AuditEntry, SubjectRequest
 from contacts.services import subject_log
@@ -146,8 +148,17 @@ def test_no_recipients_means_no_mail_and_no_error(settings, due_soon_and_overdue
     assert mail.outbox == []
 
 
+class SlowBackend(EmailBackend):
+    """A mail server that takes its time: the other run looks while this one sends."""
+
+    def send_messages(self, messages):
+        time.sleep(0.5)
+        return super().send_messages(messages)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_send_one_email(due_soon_and_overdue):
+def test_two_runs_at_once_send_one_email(settings, due_soon_and_overdue):
+    settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
     with time_machine.travel(SEVEN, tick=False):
         remind = subject_log.send_deadline_reminder
         errors = run_at_once(remind, remind)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission, User
+from django.utils import timezone
 
 from contacts.keys import person_key
 from contacts.models import AuditEntry, SubjectRequest
@@ -181,13 +182,17 @@ def test_recording_from_the_data_subject_page_links_the_enquiries_found(client, 
     assert "09.04.2027" in shown and "Telefonnummeret er feil." in shown
 
 
+def yesterday() -> str:
+    return f"{timezone.localdate() - dt.timedelta(days=1):%d.%m.%Y}"
+
+
 def test_recording_needs_the_address_searched_for(client, alice):
     make_enquiry(email="kari@example.no", phone="+4791234567")
     data = {"email": "", "phone": "912 34 567", "sr-kind": "innsyn", "sr-channel": "telefon"}
 
-    html = client.post(RECORD, {**data, "sr-received_on": "01.01.2027"}).content.decode()
+    html = client.post(RECORD, {**data, "sr-received_on": yesterday()}).content.decode()
 
-    assert "Søk på personens e-postadresse" in html
+    assert "Søk på personens e-postadresse for å registrere en forespørsel" in html
     assert not SubjectRequest.objects.exists()
 
 
@@ -204,9 +209,10 @@ def test_a_received_date_in_the_future_is_refused_with_the_input_kept(client, al
 def test_staff_cannot_record_a_self_service_request(client, alice):
     data = {"email": "kari@example.no", "kind": "innsyn", "channel": "selvbetjening"}
 
-    response = client.post(ADD, {**data, "received_on": "01.01.2027"})
+    response = client.post(ADD, {**data, "received_on": yesterday()})
 
     assert response.status_code == 200 and not SubjectRequest.objects.exists()
+    assert "Velg et gyldig valg" in response.content.decode()
 
 
 # --- Completing and extending -------------------------------------------------------------
