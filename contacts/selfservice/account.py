@@ -13,12 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts.models import Enquiry
 from contacts.selfservice import actions, information, portability, session
 from contacts.selfservice.forms import CORRECTION_MAX_LENGTH, CorrectionForm
-from contacts.selfservice.views import see_other
+from contacts.selfservice.views import READ, READ_AND_POST, allow, see_other
 from contacts.services import suppression
 
 
@@ -56,21 +55,21 @@ def _data(address: str) -> dict:
     }
 
 
-@require_safe
+@allow(*READ)
 @person_required
 def overview(request: HttpRequest, address: str) -> HttpResponse:
     context = {**_data(address), "said": session.said(request)}
     return render(request, "selfservice/overview.html", context)
 
 
-@require_safe
+@allow(*READ)
 @person_required
 def copy(request: HttpRequest, address: str) -> HttpResponse:
     """The art. 15 copy as a page to read, save or print."""
     return render(request, "selfservice/copy.html", _data(address))
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow(*READ_AND_POST)
 @person_required
 def download(request: HttpRequest, address: str) -> HttpResponse:
     """The JSON copy (art. 20), as a file; recorded as a request for portability."""
@@ -89,7 +88,7 @@ def _confirm(request: HttpRequest, template: str, context: dict) -> HttpResponse
     return render(request, f"selfservice/{template}", {"section": "privacy", **context})
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow(*READ_AND_POST)
 @person_required
 def withdraw(request: HttpRequest, address: str) -> HttpResponse:
     if request.method != "POST":
@@ -105,7 +104,7 @@ def withdraw(request: HttpRequest, address: str) -> HttpResponse:
     return see_other(_overview_url())
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow(*READ_AND_POST)
 @person_required
 def object_to_marketing(request: HttpRequest, address: str) -> HttpResponse:
     if request.method != "POST":
@@ -130,7 +129,7 @@ def _erased_text(result: actions.Erased) -> str:
     return text
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow(*READ_AND_POST)
 @person_required
 def erase(request: HttpRequest, address: str, enquiry_id: int | None = None) -> HttpResponse:
     """Erase all the person's enquiries, or one of them (`enquiry_id`, only theirs)."""
@@ -151,7 +150,7 @@ def erase(request: HttpRequest, address: str, enquiry_id: int | None = None) -> 
     return see_other(_overview_url())
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow(*READ_AND_POST)
 @person_required
 def correct(request: HttpRequest, address: str) -> HttpResponse:
     form = CorrectionForm(request.POST if request.method == "POST" else None)
@@ -167,14 +166,14 @@ def correct(request: HttpRequest, address: str) -> HttpResponse:
     return see_other(_overview_url())
 
 
-@require_POST
+@allow("POST")
 @never_cache
 def end(request: HttpRequest) -> HttpResponse:
     session.end(request)
     return see_other(reverse("selfservice:ended"))
 
 
-@require_safe
+@allow(*READ)
 @never_cache
 def ended(request: HttpRequest) -> HttpResponse:
     return render(request, "selfservice/ended.html", {"section": "privacy"})

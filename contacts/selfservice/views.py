@@ -8,9 +8,11 @@ or redirects with the address.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -18,7 +20,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from contacts.selfservice import actions, links, session
@@ -29,6 +30,28 @@ from contacts.views import client_key
 logger = logging.getLogger(__name__)
 
 REFUSED_STATUS = {links.LinkState.SPENT: 410, links.LinkState.UNKNOWN: 404}
+
+
+def allow(*methods: str) -> Callable:
+    """Like Django's require_http_methods, with a Norwegian page for the 405."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in methods:
+                context = {"section": "privacy"}
+                response = render(request, "selfservice/not_allowed.html", context, status=405)
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+READ = ("GET", "HEAD")
+READ_AND_POST = ("GET", "HEAD", "POST")
 
 
 def see_other(url: str) -> HttpResponse:
@@ -65,7 +88,7 @@ def _form_page(request: HttpRequest, form: LinkRequestForm, status: int = 200) -
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow(*READ_AND_POST)
 def request_link(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, LinkRequestForm())
@@ -94,7 +117,7 @@ def request_link(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_safe
+@allow(*READ)
 def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "selfservice/sent.html", {"section": "privacy"})
 
@@ -105,7 +128,7 @@ def _refused(request: HttpRequest, state: links.LinkState) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow(*READ_AND_POST)
 def link(request: HttpRequest, secret: str) -> HttpResponse:
     """GET shows a button (a mail system's link scanner that fetches the link does not use
     it up); the POST from the button uses the link and opens the person's session."""
@@ -128,6 +151,6 @@ def link(request: HttpRequest, secret: str) -> HttpResponse:
     return see_other(reverse("selfservice:overview"))
 
 
-@require_safe
+@allow(*READ)
 def schema(request: HttpRequest) -> HttpResponse:
     return HttpResponse(schema_text(), content_type="application/schema+json")
