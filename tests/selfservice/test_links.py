@@ -157,6 +157,17 @@ def test_two_uses_at_once_open_one_session(client, sent_link):
     assert second == (links.LinkState.SPENT, None)
 
 
+def test_two_uses_racing_past_the_first_check_still_open_one_session(sent_link, monkeypatch):
+    """Both requests read the link and its address before either wrote: the conditional
+    UPDATE lets one through."""
+    secret = sent_link.rstrip("/").rsplit("/", 1)[1]
+    monkeypatch.setattr(links, "link_state", lambda secret, now=None: links.LinkState.VALID)
+    monkeypatch.setattr(links, "_kept_address", lambda secret, now: "kari@example.no")
+
+    assert links.use_link(secret)[0] is links.LinkState.VALID
+    assert links.use_link(secret) == (links.LinkState.SPENT, None)
+
+
 def test_the_session_key_is_cycled_when_the_link_is_used(client, sent_link):
     client.get(BASE, secure=True)
     session = client.session
@@ -217,6 +228,19 @@ def test_a_staff_member_keeps_their_login_when_they_open_their_own_link(client, 
     open_session(client, mailoutbox, "kari@example.no")
 
     assert client.get(OVERVIEW, secure=True).status_code == 200
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_a_staff_members_session_here_lapses_while_their_login_stays(client, kari, mailoutbox):
+    user = User.objects.create_user("alice", password="pw", is_staff=True)
+    client.force_login(user)
+    open_session(client, mailoutbox, "kari@example.no")
+
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=15, seconds=1)):
+        response = client.get(OVERVIEW, secure=True)
+
+    assert response.status_code == 403
+    assert "selfservice" not in client.session
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
