@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contacts.models import Consent, Enquiry
+from contacts.keys import nonce_key
+from contacts.models import Consent, Enquiry, ErasureRecord
 from contacts.retention import retention_date
 from contacts.services import notifications
 from privacy.models import NoticeVersion
@@ -53,11 +54,16 @@ def submit_enquiry(
     queue the staff notification.
 
     Returns None when the form's nonce was already used (a refresh or a double click):
-    the unique constraint refuses the second one and nothing more is stored.
+    the unique constraint refuses the second one and nothing more is stored; so does an
+    erasure record of an enquiry from that form.
     `received_at` is for made-up enquiries (demo, tests); the form leaves it to now.
     """
     now = received_at or timezone.now()
     notice_version = NoticeVersion.objects.for_notice(submission.notice)
+    if ErasureRecord.objects.filter(nonce_key=nonce_key(submission.nonce)).exists():
+        # The same form posted again after its enquiry was erased: its nonce is free in
+        # the enquiry table again, but it was used. A replay stores nothing.
+        return None
     try:
         with transaction.atomic():
             enquiry = Enquiry.objects.create(

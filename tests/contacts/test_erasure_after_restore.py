@@ -368,3 +368,26 @@ def test_a_file_that_does_not_read_stops_it_before_anything_is_erased(
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(CommandError, match="Cannot read erasure records from"):
         reapply(str(tmp_path / "nowhere.csv"))
+
+
+def test_the_same_form_posted_again_after_its_erasure_stores_nothing():
+    from contacts.services.intake import submit_enquiry
+    from contacts.shown import build_submission
+    from privacy.registry import get_registry
+
+    submission = build_submission(
+        notice=get_registry().in_force(),
+        nonce="en-gang-brukt",
+        name="Kari",
+        company="",
+        email="kari@example.no",
+        phone="+4791234567",
+        message="",
+    )
+    first = submit_enquiry(submission=submission)
+    erase_enquiries(ids=[first.pk], reason=ErasureReason.REQUEST)
+
+    again = submit_enquiry(submission=submission)
+
+    assert again is None
+    assert not Enquiry.objects.exists()

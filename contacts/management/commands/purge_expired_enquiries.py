@@ -1,10 +1,12 @@
 """Erase enquiries whose retention date has passed.
 
 Why: the privacy notice promises that an enquiry is kept only as long as it is needed, and
-the retention date on each enquiry says how long that is. Run it daily from cron. It
+the retention date on each enquiry says how long that is. The job worker runs the same
+purge nightly (contacts.tasks); this command is for an operator who wants it now. It
 deletes in primary-key batches (bounded memory at a million rows), skips enquiries under a
-legal hold, leaves an ErasureRecord without personal data for each one, prints counts only,
-and two runs at once share the work instead of colliding.
+legal hold, leaves an ErasureRecord without personal data for each one, then clears the
+person's own words on subject requests that are spent (as the nightly job does), prints
+counts only, and two runs at once share the work instead of colliding.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from contacts.services import subject_log
 from contacts.services.erasure import purge_expired
 
 
@@ -27,3 +30,7 @@ class Command(BaseCommand):
         if verbosity:
             verb = "would be erased (dry run)" if dry_run else "erased"
             self.stdout.write(f"{count} expired enquiries {verb}.")
+        if not dry_run:
+            cleared = subject_log.clear_spent_details(now=timezone.now())
+            if verbosity and cleared:
+                self.stdout.write(f"The person's words cleared on {cleared} subject requests.")
