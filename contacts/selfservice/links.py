@@ -10,13 +10,14 @@ job queue:
   one transaction stores the `AccessLink` (the secret's SHA-256 and the person's keyed
   hash, never the secret), keeps the address signed in the database's session table under
   a key derived from the secret (`_keep_address`: it expires with the link and is deleted
-  when the link is used), and sends the e-mail. A mail server that refuses rolls all of it back
-  and the queue retries; the secret itself exists only in the e-mail.
+  when the link is used), and sends the e-mail. A mail server that refuses rolls all of it
+  back and the queue retries. The link is made here rather than by the page so that the
+  secret exists only in the worker's memory and in the e-mail, never in a queued job.
 - Using the link (`use_link`) claims the row with one conditional UPDATE (unused and not
-  expired), takes the address from the pending entry, checks it against the row's keyed
-  hash, and deletes the entry. The caller then starts the person's session (session.py),
-  which keeps the address server-side for the few minutes it is open: enquiries are found
-  by address (an index), never by hashing every stored address.
+  expired), takes the kept address, checks it against the row's keyed hash, and deletes
+  it. The caller then starts the person's session (session.py), which keeps the address
+  server-side for the few minutes it is open: enquiries are found by address (an index),
+  never by hashing every stored address to compare keyed hashes.
 """
 
 from __future__ import annotations
