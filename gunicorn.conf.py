@@ -29,3 +29,5 @@ accesslog = "-" if env_str("GUNICORN_ACCESS_LOG", "1") not in {"0", "false", "of
 # No client address (personal data) and no query string (an admin search can carry an
 # e-mail address): method, path, status, bytes and time only.
 access_log_format = "%(m)s %(U)s %(s)s %(B)s %(M)sms"
+# ...and no secret in a path: the single-use links of "Dine opplysninger" are logged hidden.
+logger_class = "pilaro_site.gunicorn_logging.Logger"

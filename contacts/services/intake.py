@@ -50,12 +50,9 @@ def submit_enquiry(
     *, submission: Submission, received_at: dt.datetime | None = None
 ) -> Enquiry | None:
     """Store an enquiry with the evidence of what was shown (notice version, information
-    text, where the form stood), one consent row per consent the form asked for, and
-    queue the staff notification.
-
-    Returns None when the form's nonce was already used (a refresh or a double click):
-    the unique constraint refuses the second one and nothing more is stored; so does an
-    erasure record of an enquiry from that form.
+    text, where the form stood) and a consent row per consent asked; queue the staff
+    notification. None when the form's nonce was used already (a refresh, a double click,
+    or a post again after its enquiry was erased): nothing more is stored.
     `received_at` is for made-up enquiries (demo, tests); the form leaves it to now.
     """
     now = received_at or timezone.now()
