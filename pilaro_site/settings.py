@@ -183,6 +183,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins: failures are what we need
 AXES_VERBOSE = False
 
+# --- Staff login: a second factor, and sessions that end ------------------------------------
+# "required": every staff login needs a passkey or an authenticator-app code (or a one-time
+# recovery code) after the password; a staff user without one can only enrol. "optional" is
+# for development only: with DJANGO_DEBUG off the system check refuses it (staff/checks.py).
+STAFF_2FA = env_str("PILARO_STAFF_2FA", "required").strip().lower()
+# A staff session ends after this many minutes without a request, and this many hours
+# after the login whatever happens.
+STAFF_IDLE_MINUTES = env_int("PILARO_STAFF_IDLE_MINUTES", 30, minimum=1)
+STAFF_SESSION_MAX_HOURS = env_int("PILARO_STAFF_SESSION_MAX_HOURS", 10, minimum=1)
+
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål")]
@@ -338,6 +348,19 @@ CONTACTS_FORM_MAX_AGE_SECONDS = env_int("PILARO_FORM_MAX_AGE_SECONDS", 60 * 60 *
 CONTACTS_RATE_LIMIT = env_str("PILARO_RATE_LIMIT", "5/10m")
 # Proxies in front of the app that append to X-Forwarded-For; 0 means use the peer address.
 CONTACTS_TRUSTED_PROXIES = env_int("PILARO_TRUSTED_PROXIES", 0, minimum=0)
+# A post that is valid but sent faster than PILARO_MIN_FILL_SECONDS (a browser's autofill
+# can be that fast) is kept apart, in quarantine, for staff to let in: no staff e-mail,
+# erased after this many days, and at most this many an hour (beyond that, discarded).
+CONTACTS_QUARANTINE_RETENTION_DAYS = env_int("PILARO_QUARANTINE_RETENTION_DAYS", 14, minimum=1)
+CONTACTS_QUARANTINE_MAX_PER_HOUR = env_int("PILARO_QUARANTINE_MAX_PER_HOUR", 60, minimum=0)
+# The callback promise: each enquiry is due for a call within this many working hours
+# ("innen 1 virkedag" with 8-hour days), counted in the working hours below, on weekdays
+# that are neither Norwegian public holidays (the `holidays` package) nor days the company
+# has declared closed (ISO dates, or ranges FROM..TO, comma-separated).
+CONTACTS_CALLBACK_WORKING_HOURS = env_int("PILARO_CALLBACK_WORKING_HOURS", 8, minimum=1)
+CONTACTS_CALLBACK_PROMISE = env_str("PILARO_CALLBACK_PROMISE", "innen 1 virkedag")
+CONTACTS_WORKDAY = env_str("PILARO_WORKDAY", "08:00-16:00")
+CONTACTS_CLOSED_DAYS = env_list("PILARO_CLOSED_DAYS")
 # Attempts before a notification is left as failed for staff to see. Retries wait the
 # first delay, then twice as long each time, at most an hour: 10 s, 20 s, 40 s, ... so
 # ten attempts span about 1.5 hours.

@@ -28,6 +28,9 @@ class EnquiryStatus(models.TextChoices):
     ANSWERED = "besvart", "Besvart"
     CLOSED = "lukket", "Lukket"
     SPAM = "spam", "Spam"
+    # Valid, but sent faster than a person fills the form (a bot, or a browser's autofill):
+    # kept apart for staff to let in, with no staff e-mail and a short retention.
+    QUARANTINE = "karantene", "Karantene"
 
 
 OPEN_STATUSES = (EnquiryStatus.NEW, EnquiryStatus.IN_PROGRESS)
@@ -148,6 +151,18 @@ class Enquiry(models.Model):
         "grunn til begrensning", max_length=300, blank=True, editable=False
     )
     restricted_at = models.DateTimeField("begrenset", null=True, blank=True, editable=False)
+    quarantine_reason = models.CharField(
+        "grunn til karantene", max_length=200, blank=True, db_default="", editable=False
+    )
+    # The callback promise (contacts/calendar.py): when the call is due, counted in working
+    # hours from receipt (from release, for one let in from quarantine); when staff first
+    # made contact; and when staff were reminded that it was nearly due, then overdue.
+    callback_due_at = models.DateTimeField(
+        "ring tilbake innen", null=True, blank=True, editable=False
+    )
+    contacted_at = models.DateTimeField("kontaktet", null=True, blank=True)
+    due_soon_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The one-time token of the form it came from: a replay hits this constraint.
     form_nonce = models.CharField(max_length=64, unique=True, editable=False)
 
@@ -169,6 +184,18 @@ class Enquiry(models.Model):
             # Case-insensitive exact e-mail: the admin search and data-subject requests.
             models.Index(Upper("email"), name="enquiry_email_upper"),
             models.Index(fields=["phone"], name="enquiry_phone"),
+            # The inbox's default order and the reminder job: calls not yet made, by due time.
+            models.Index(
+                fields=["callback_due_at"],
+                name="enquiry_callback_due",
+                condition=Q(contacted_at__isnull=True, callback_due_at__isnull=False),
+            ),
+            # Quarantine: its hourly cap counts the rows received in the last hour.
+            models.Index(
+                fields=["received_at"],
+                name="enquiry_quarantine_received",
+                condition=Q(status="karantene"),
+            ),
             # The admin index counts the holds due for review on every visit.
             models.Index(
                 fields=["legal_hold_review_on"],
@@ -201,6 +228,10 @@ class Enquiry(models.Model):
                 name="enquiry_hold_has_reason_and_review_date",
                 violation_error_message="En rettslig grunn til å beholde henvendelsen må ha "
                 "både en begrunnelse og en dato for ny vurdering.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="karantene") | ~Q(quarantine_reason=""),
+                name="enquiry_quarantine_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(restricted_reason="", restricted_at__isnull=True)

@@ -32,6 +32,7 @@ def test_demo_makes_a_saksbehandler_and_enquiries_in_every_status(settings, clie
         "besvart",
         "lukket",
         "spam",
+        "karantene",
     }
     assert all(e.endswith("@example.no") for e in Enquiry.objects.values_list("email", flat=True))
     # Spam is kept the spam period from when it came in (marked at once), not a year.

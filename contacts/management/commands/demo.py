@@ -125,6 +125,9 @@ class Command(BaseCommand):
             retain_until=spam_retention_date(enquiry.retain_until, received)
             if status == EnquiryStatus.SPAM
             else enquiry.retain_until,
+            quarantine_reason="Sendt 1 sekund etter at skjemaet ble vist"
+            if status == EnquiryStatus.QUARANTINE
+            else "",
         )
         if status in (EnquiryStatus.ANSWERED, EnquiryStatus.CLOSED):
             triage.add_note(enquiry=enquiry, author=user, text="Ringte og avtalte et møte.")
