@@ -104,6 +104,8 @@ class AuditAction(models.TextChoices):
     SUBJECT_REQUEST_COMPLETED = "subject_request_completed", "Forespørsel fra registrert fullført"
     SUBJECT_REQUEST_EXTENDED = "subject_request_extended", "Frist for forespørsel forlenget"
     SUBJECT_DEADLINE_REMINDER = "subject_deadline_reminder", "Påminnelse om frister sendt"
+    QUARANTINE_RELEASED = "quarantine_released", "Sluppet inn fra karantene"
+    PURGE_DIGEST = "purge_digest", "Oversikt over kommende sletting sendt"
 
 
 class AuditEntry(models.Model):
