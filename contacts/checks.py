@@ -1,4 +1,5 @@
-"""What the notices declare must be what the site does: retention periods, consents."""
+"""What the notices declare must be what the site does: retention periods, consents; and
+the callback promise's calendar can be read."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
+from contacts.calendar import CalendarError, parse_closed_days, parse_workday
 from contacts.models import ConsentPurpose
 from privacy.registry import get_registry
 
@@ -78,3 +80,32 @@ def check_notification_recipients(app_configs, **kwargs):
             id="contacts.W002",
         )
     ]
+
+
+@register("contacts")
+def check_callback_calendar(app_configs, **kwargs):
+    """The callback promise's calendar (contacts/calendar.py) must be readable: a typo in
+    a closed day would otherwise surface as an error on the first enquiry of the day."""
+    messages = []
+    try:
+        parse_workday(settings.CONTACTS_WORKDAY)
+    except CalendarError as exc:
+        messages.append(
+            Error(
+                f"PILARO_WORKDAY: {exc}.",
+                hint="Working hours in Oslo time, start and end: for example 08:00-16:00.",
+                id="contacts.E010",
+            )
+        )
+    try:
+        parse_closed_days(settings.CONTACTS_CLOSED_DAYS)
+    except CalendarError as exc:
+        messages.append(
+            Error(
+                f"PILARO_CLOSED_DAYS: {exc}.",
+                hint="Comma-separated ISO dates or ranges FROM..TO, both days included: "
+                "for example 2026-12-24,2026-12-28..2026-12-31.",
+                id="contacts.E011",
+            )
+        )
+    return messages

@@ -106,6 +106,7 @@ class AuditAction(models.TextChoices):
     SUBJECT_DEADLINE_REMINDER = "subject_deadline_reminder", "Påminnelse om frister sendt"
     QUARANTINE_RELEASED = "quarantine_released", "Sluppet inn fra karantene"
     PURGE_DIGEST = "purge_digest", "Oversikt over kommende sletting sendt"
+    CONTACT_RECORDED = "contact_recorded", "Kontakt med innsender registrert"
 
 
 class AuditEntry(models.Model):
