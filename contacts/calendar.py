@@ -88,15 +88,20 @@ class WorkingCalendar:
             and day not in _public_holidays(day.year)
         )
 
+    def period(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+        """The day's working period (opens, closes) in UTC; None on a day off."""
+        if not self.is_working_day(day):
+            return None
+        return (
+            dt.datetime.combine(day, self.opens, self.tz).astimezone(UTC),
+            dt.datetime.combine(day, self.closes, self.tz).astimezone(UTC),
+        )
+
     def periods(self, first_day: dt.date) -> Iterator[tuple[dt.datetime, dt.datetime]]:
-        """The working periods (opens, closes), in UTC, from `first_day` on."""
+        """The working periods from `first_day` on."""
         for n in range(MAX_SEARCH_DAYS):
-            day = first_day + dt.timedelta(n)
-            if self.is_working_day(day):
-                yield (
-                    dt.datetime.combine(day, self.opens, self.tz).astimezone(UTC),
-                    dt.datetime.combine(day, self.closes, self.tz).astimezone(UTC),
-                )
+            if period := self.period(first_day + dt.timedelta(n)):
+                yield period
         raise CalendarError(f"no working day within {MAX_SEARCH_DAYS} days of {first_day}")
 
     def _local_day(self, at: dt.datetime) -> dt.date:
@@ -124,12 +129,8 @@ class WorkingCalendar:
     def clock(self, first: dt.datetime, last: dt.datetime) -> WorkingClock:
         """A clock of working time for instants from `first` to `last`."""
         first_day, last_day = self._local_day(first), self._local_day(last)
-        periods = []
-        for opens, closes in self.periods(first_day):
-            if self._local_day(opens) > last_day:
-                break
-            periods.append((opens, closes))
-        return WorkingClock(periods)
+        days = (first_day + dt.timedelta(n) for n in range((last_day - first_day).days + 1))
+        return WorkingClock([p for p in map(self.period, days) if p])
 
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Working time from `start` to `end` (zero when `end` is not after `start`)."""

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Site-wide pieces with a table of their own: the cache's (pilaro_site/cache.py).
+    "pilaro_site",
     "privacy",
     "contacts",
     "staff",
@@ -151,13 +153,15 @@ if not _default_db["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
-# Local memory by default; a redis:// URL shares the cache (and so rate limits) between
-# several app servers.
+# The cache holds the rate limits' counters, so every worker must see the same one. By
+# default it is a table in our database (pilaro_site/cache.py; made by migrate): shared by
+# all workers of `make serve`, no server to run. A redis:// URL shares it between several
+# machines and takes the load off the database.
 _cache_url = env_str("CACHE_URL")
 CACHES = {
     "default": env_cache("CACHE_URL", _cache_url)
     if _cache_url
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pilaro"}
+    else {"BACKEND": "pilaro_site.cache.DatabaseCache", "LOCATION": "pilaro_cache"}
 }
 
 # --- Authentication -------------------------------------------------------------------
@@ -246,6 +250,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The proxy's and the load balancer's health probes speak plain HTTP to the app.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)

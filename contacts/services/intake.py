@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contacts.calendar import callback_due
 from contacts.keys import nonce_key
 from contacts.models import Consent, Enquiry, ErasureRecord
 from contacts.retention import retention_date
@@ -56,13 +57,32 @@ def submit_enquiry(
     `received_at` is for made-up enquiries (demo, tests); the form leaves it to now.
     """
     now = received_at or timezone.now()
+    with transaction.atomic():
+        enquiry = store_enquiry(
+            submission,
+            now=now,
+            retain_until=retention_date(now, now),
+            callback_due_at=callback_due(now),  # the promise (contacts/calendar.py)
+        )
+        if enquiry is not None:
+            notifications.queue(enquiry_id=enquiry.pk, now=now)
+    if enquiry is not None:
+        logger.info("Enquiry #%s stored", enquiry.pk)
+    return enquiry
+
+
+def store_enquiry(submission: Submission, *, now: dt.datetime, **fields) -> Enquiry | None:
+    """The enquiry received at `now`, with `fields` (its retention, status, ...), and its
+    consent rows, in the caller's transaction: what the inbox and the quarantine
+    (contacts/services/quarantine.py) share. None when the form's nonce was used already:
+    nothing is stored then."""
     notice_version = NoticeVersion.objects.for_notice(submission.notice)
     if ErasureRecord.objects.filter(nonce_key=nonce_key(submission.nonce)).exists():
         # The same form posted again after its enquiry was erased: its nonce is free in
         # the enquiry table again, but it was used. A replay stores nothing.
         return None
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a replay undoes only this
             enquiry = Enquiry.objects.create(
                 name=submission.name,
                 company=submission.company,
@@ -71,11 +91,11 @@ def submit_enquiry(
                 message=submission.message,
                 received_at=now,
                 last_activity_at=now,
-                retain_until=retention_date(now, now),
                 notice_version=notice_version,
                 information_text=submission.information_text,
                 form_location=submission.location,
                 form_nonce=submission.nonce,
+                **fields,
             )
             Consent.objects.bulk_create(
                 Consent(
@@ -88,10 +108,8 @@ def submit_enquiry(
                 )
                 for purpose, label_text in submission.labels.items()
             )
-            notifications.queue(enquiry_id=enquiry.pk, now=now)
     except IntegrityError:
         if Enquiry.objects.filter(form_nonce=submission.nonce).exists():
             return None
         raise
-    logger.info("Enquiry #%s stored", enquiry.pk)
     return enquiry
