@@ -13,12 +13,13 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/pilaro
 RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install browser run serve worker test lint format lock collectstatic audit bench screenshots
+.PHONY: help install browser proxy run serve serve-tls worker test lint format lock collectstatic audit bench screenshots
 
 help:
 	@echo "make run     - development server at http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set)"
 	@echo "make test    - lint and the whole test suite, on PostgreSQL"
 	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
+	@echo "make serve-tls - make serve behind nginx (deploy/), https://localhost:8443, self-signed, with the worker"
 	@echo "make worker  - the job worker (staff e-mail, nightly purge), beside make serve, same environment"
 	@echo "make screenshots - regenerate docs/screenshots/ in Chromium"
 	@echo "make bench   - benchmarks (several minutes): bench/results.json, docs/performance.md"
@@ -47,6 +48,15 @@ browser:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "Chromium is missing and could not be installed: apt-get install chromium"; exit 1; }; }
 
+# Debian's nginx, the production front (deploy/): `make serve-tls` and the proxy tests run
+# the real binary.
+NGINX ?= /usr/sbin/nginx
+proxy:
+	@test -x $(NGINX) || { \
+	  echo "Installing Debian's nginx for the proxy tests and make serve-tls"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } \
+	  || { echo "nginx is missing and could not be installed: apt-get install nginx-light"; exit 1; }; }
+
 collectstatic: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
@@ -74,6 +84,19 @@ serve: collectstatic
 	$(MANAGE) sync_notices
 	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
+# `make serve` behind nginx as in production, on one machine: https://localhost:8443 with a
+# self-signed certificate (deploy/serve_tls.py). Same environment as `make serve`.
+serve-tls: export DJANGO_DEBUG := 0
+serve-tls: export DJANGO_BEHIND_TLS_PROXY := 1
+serve-tls: export PILARO_TRUSTED_PROXIES := 1
+serve-tls: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
+serve-tls: export PILARO_SITE_URL ?= https://localhost:8443
+serve-tls: collectstatic proxy
+	$(MANAGE) check --deploy --database default --fail-level ERROR
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) sync_notices
+	exec $(BIN)/python -m deploy.serve_tls
+
 # The job worker, with the same environment and checks as `make serve`; run it beside
 # gunicorn (on one machine or several: no job ever runs twice).
 worker: export DJANGO_DEBUG := 0
@@ -92,7 +115,7 @@ format: install
 
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export DJANGO_SETTINGS_MODULE := tests.settings
-test: lint browser
+test: lint browser proxy
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
 

@@ -18,3 +18,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The in-process suite is one process: local memory is shared enough, and needs no database
+# for the cache.clear() around each test. The database cache that `make serve` uses by
+# default is tested through real servers (tests/site/test_shared_limits.py, test_proxy.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,13 +39,8 @@ def run_python():
     return run
 
 
-@pytest.fixture
-def scratch_database_url():
-    """A database of its own, created for one test and dropped after it.
-
-    The servers started here migrate and write to their database outside any test
-    transaction, so they must not share the test database (or touch the developer's).
-    """
+@contextmanager
+def _scratch_database():
     import psycopg
 
     db = settings.DATABASES["default"]
@@ -57,3 +53,21 @@ def scratch_database_url():
     finally:
         with psycopg.connect(**conninfo, dbname="postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def scratch_database_url():
+    """A database of its own, created for one test and dropped after it.
+
+    The servers started here migrate and write to their database outside any test
+    transaction, so they must not share the test database (or touch the developer's).
+    """
+    with _scratch_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_scratch_database_url():
+    """The same, shared by the tests of one module (servers that are slow to start)."""
+    with _scratch_database() as url:
+        yield url
