@@ -211,7 +211,8 @@ def _trickle(proxy: TlsProxy, seconds: float) -> int:
         tls.sendall(
             f"POST /kontakt/ HTTP/1.1\r\nHost: 127.0.0.1:{proxy.https_port}\r\n"
             f"Origin: {proxy.base}\r\nCookie: {cookie}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n".encode()
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Length: 100\r\n\r\n".encode()
         )
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
