@@ -132,6 +132,8 @@ class PageCacheMiddleware:
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A page from memory is still only for a host we serve (DisallowedHost: 400).
+        request.get_host()
         # The date decides which notice version is in force, so it is part of the key.
         key = (request.path, timezone.localdate()) if self._eligible(request) else None
         entry = _entries.get(key) if key else None

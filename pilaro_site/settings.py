@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: an answer to HEAD goes out with GET's headers and no body.
+    "pilaro_site.middleware.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -419,6 +421,7 @@ LOGGING = {
     },
     "filters": {
         "withhold_database_error_text": {"()": "pilaro_site.logging.WithholdDatabaseErrorText"},
+        "disallowed_host_line": {"()": "pilaro_site.logging.DisallowedHostLine"},
     },
     "handlers": {
         "stdout": {
@@ -431,6 +434,13 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # A request for a host we do not serve: one WARNING line, no traceback.
+        "django.security.DisallowedHost": {
+            "handlers": ["stdout"],
+            "level": "WARNING",
+            "filters": ["disallowed_host_line"],
+            "propagate": False,
+        },
         # SQL logging would print the values of every INSERT: never below WARNING.
         "django.db.backends": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
         # The queue's own chatter (tasks registered, each job started and ended) is not an
