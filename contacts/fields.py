@@ -10,6 +10,13 @@ from django.core.exceptions import ValidationError
 
 
 def no_control_characters(value: str, *, allow_newlines: bool = False) -> None:
+    if "\ufffd" in value:
+        # What Django makes of bytes that are not UTF-8: the text as sent cannot be read,
+        # and a stored "\ufffd" would be a guess at it.
+        raise ValidationError(
+            "Feltet inneholder tegn som ikke kunne leses. Skriv det inn på nytt.",
+            code="encoding",
+        )
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed for ch in value):
         if not allow_newlines and ("\n" in value or "\r" in value):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def head_without_body(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
@@ -23,5 +25,32 @@ def head_without_body(get_response: Callable[[HttpRequest], HttpResponse]) -> Ca
             else:
                 response.content = b""
         return response
+
+    return middleware
+
+
+def bounded_body(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """No request body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is read, whatever its
+    encoding; none is read at all in an encoding no page of ours takes.
+
+    Django counts only the text fields of a form against that limit: file parts of a
+    multipart body are read in full, into memory or a temporary file. No page here takes a
+    file, so multipart is refused, and so is a chunked body (its size is not known before
+    it is read; browsers never send one). The proxy (deploy/) caps bodies too; this holds
+    without it.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return render(request, "400_body.html", status=400)
+        try:
+            length = int(meta.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return render(request, "400_body.html", status=400)
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return render(request, "413.html", status=413)
+        # MULTIPART-REFUSAL (re-enabled once the test client posts url-encoded)
+        return get_response(request)
 
     return middleware

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: an answer to HEAD goes out with GET's headers and no body.
     "pilaro_site.middleware.head_without_body",
+    # Bodies bounded before anything reads them, whatever their encoding.
+    "pilaro_site.middleware.bounded_body",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
