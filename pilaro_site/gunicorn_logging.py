@@ -1,6 +1,9 @@
-"""gunicorn's access log without secrets: the single-use link of "Dine opplysninger"
-carries its secret in the path, and an access log is kept longer and read by more people
-than the link lives. The log shows the page, not the secret."""
+"""gunicorn's logs without secrets or client addresses.
+
+The single-use link of "Dine opplysninger" carries its secret in the path, and an access
+log is kept longer and read by more people than the link lives: the log shows the page,
+not the secret. gunicorn's own warning about a malformed request names the client's
+address (personal data): the log says "a client" instead."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ import re
 from gunicorn import glogging
 
 _LINK = re.compile(r"^(/personvern/mine-opplysninger/lenke/)[^/]+")
+# "Invalid request from ip=192.0.2.1: ..." (an IPv6 address has colons, but no ": ").
+_CLIENT = re.compile(r"from ip=.*?: ")
 
 
 def redact_path(path: str) -> str:
@@ -20,3 +25,8 @@ class Logger(glogging.Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         atoms["U"] = redact_path(atoms["U"])
         return atoms
+
+    def warning(self, msg, *args, **kwargs):
+        if isinstance(msg, str):
+            msg = _CLIENT.sub("from a client: ", msg, count=1)
+        super().warning(msg, *args, **kwargs)

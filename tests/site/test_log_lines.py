@@ -59,3 +59,11 @@ def test_head_answers_with_headers_only_and_logs_nothing(server, path):
 
     assert statuses == [200]
     assert lines == []
+
+
+def test_a_request_gunicorn_cannot_parse_is_logged_without_the_client_address(server):
+    lines = new_lines(server, lambda: request(server, "GET", "/", "evil\x01.example"))
+
+    assert len(lines) == 1, lines
+    assert "Invalid request from a client" in lines[0]
+    assert "127.0.0.1" not in lines[0]
