@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -35,7 +36,14 @@ from contacts.models import (
     Notification,
     WithdrawalChannel,
 )
-from contacts.services import erasure, export, restriction, subject_requests, triage
+from contacts.services import (
+    callbacks,
+    erasure,
+    export,
+    restriction,
+    subject_requests,
+    triage,
+)
 from contacts.services.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
 
 
@@ -154,6 +162,32 @@ class LegalHoldFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CallbackFilter(admin.SimpleListFilter):
+    """The callback promise (contacts/services/callbacks.py): overdue and nearly due calls
+    (open, not contacted), and whether contact is recorded."""
+
+    title = "frist"
+    parameter_name = "frist"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("forfalt", "Forfalt"),
+            ("snart", "Forfaller innen 1 arbeidstime"),
+            ("ikke_kontaktet", "Ikke kontaktet"),
+            ("kontaktet", "Kontaktet"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "forfalt":
+            return queryset.filter(callbacks.overdue(timezone.now()))
+        if value == "snart":
+            return queryset.filter(callbacks.due_soon(timezone.now()))
+        if value in ("ikke_kontaktet", "kontaktet"):
+            return queryset.filter(contacted_at__isnull=value == "ikke_kontaktet")
+        return queryset
+
+
 class RestrictionFilter(admin.SimpleListFilter):
     title = "begrensning (art. 18)"
     parameter_name = "begrenset"
@@ -247,7 +281,24 @@ class EnquiryAdminForm(forms.ModelForm):
             "assignee",
             "legal_hold_reason",
             "legal_hold_review_on",
+            "contacted_at",
         ]
+
+    def clean_contacted_at(self):
+        """Contact is recorded on a restricted enquiry never, and not in the future nor
+        before the enquiry came (the service refuses these too)."""
+        at = self.cleaned_data["contacted_at"]
+        if "contacted_at" not in self.changed_data or not self.instance.pk:
+            return at
+        if self.instance.is_restricted:
+            raise ValidationError(RESTRICTED_MESSAGE, code="restricted")
+        if at and (
+            problem := callbacks.contact_time_problem(
+                at=at, received_at=self.instance.received_at, now=timezone.now()
+            )
+        ):
+            raise ValidationError(problem, code="contact_time")
+        return at
 
     def clean(self):
         cleaned = super().clean()
@@ -295,6 +346,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "email_link",
         "phone_link",
         "status_display",
+        "callback_display",
         "assignee",
         "marketing_display",
         "retain_until",
@@ -302,6 +354,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     list_display_links = ("received_at", "name")
     list_filter = (
         StatusFilter,
+        CallbackFilter,
         AssigneeFilter,
         MarketingFilter,
         ("received_at", admin.DateFieldListFilter),
@@ -327,10 +380,11 @@ class EnquiryAdmin(admin.ModelAdmin):
         "form_location",
         "information_text",
         "restriction",
+        "callback_due_at",
     )
     fieldsets = (
         ("Henvendelsen", {"fields": ("name", "company", "email", "phone", "message")}),
-        ("Behandling", {"fields": ("status", "assignee")}),
+        ("Behandling", {"fields": ("status", "assignee", "callback_due_at", "contacted_at")}),
         (
             "Begrensning (art. 18)",
             {
@@ -371,10 +425,21 @@ class EnquiryAdmin(admin.ModelAdmin):
         "mark_spam",
         "export_csv",
         "erase_now",
+        "record_contact",
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_marketing_consent()
+        return (
+            super()
+            .get_queryset(request)
+            .with_marketing_consent()
+            .annotate(awaiting_due_at=callbacks.awaiting_due_at())
+        )
+
+    def get_ordering(self, request):
+        # Calls still to make first, the most urgent (overdue) at the top; then the rest,
+        # newest first.
+        return (F("awaiting_due_at").asc(nulls_last=True), "-received_at", "-id")
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -425,6 +490,19 @@ class EnquiryAdmin(admin.ModelAdmin):
     def marketing_display(self, enquiry: Enquiry) -> bool:
         return enquiry.marketing
 
+    @admin.display(description="ring innen", ordering="callback_due_at")
+    def callback_display(self, enquiry: Enquiry) -> str:
+        """The due time; "forfalt" in words (not by colour alone) once it has passed
+        without contact; the contact time once made."""
+        if enquiry.contacted_at:
+            return f"Kontaktet {timezone.localtime(enquiry.contacted_at):%d.%m.%Y %H:%M}"
+        if enquiry.callback_due_at is None:
+            return "–"
+        when = f"{timezone.localtime(enquiry.callback_due_at):%d.%m.%Y %H:%M}"
+        if enquiry.awaiting_due_at and enquiry.awaiting_due_at <= timezone.now():
+            return format_html('{} <strong class="overdue">forfalt</strong>', when)
+        return when
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if _is_email(term):
@@ -444,12 +522,25 @@ class EnquiryAdmin(admin.ModelAdmin):
         # set by someone else between the form's check and the save (nothing is saved).
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (EnquiryRestricted, triage.LegalHoldRefused) as refused:
+        except (
+            EnquiryRestricted,
+            triage.LegalHoldRefused,
+            callbacks.ContactTimeRefused,
+        ) as refused:
             self.message_user(request, str(refused), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
+        # Contact is recorded through its own service (audited; "ny" becomes "under
+        # behandling"), after the other edits, in the change view's transaction.
+        contacted_at = obj.contacted_at
+        if "contacted_at" in form.changed_data:
+            stored = Enquiry.objects.select_for_update().values_list("contacted_at", flat=True)
+            obj.contacted_at = stored.get(pk=obj.pk)
         triage.save_enquiry(enquiry=obj, changed=form.changed_data, actor=request.user)
+        if "contacted_at" in form.changed_data:
+            callbacks.set_contact_time(enquiry=obj, at=contacted_at, actor=request.user)
+            obj.refresh_from_db()
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
@@ -499,6 +590,17 @@ class EnquiryAdmin(admin.ModelAdmin):
     @admin.action(description="Sett status: spam", permissions=["change"])
     def mark_spam(self, request, queryset):
         self._set_status(request, queryset, EnquiryStatus.SPAM)
+
+    @admin.action(description="Registrer at vi har tatt kontakt", permissions=["change"])
+    def record_contact(self, request, queryset):
+        try:
+            count = callbacks.record_contact(
+                ids=queryset.values_list("pk", flat=True), actor=request.user
+            )
+        except EnquiryRestricted as refused:
+            self.message_user(request, refused.for_staff(), messages.ERROR)
+            return
+        self._report(request, count, "registrert som kontaktet nå")
 
     @admin.action(description="Eksporter valgte til CSV", permissions=["export"])
     def export_csv(self, request, queryset):

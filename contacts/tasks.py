@@ -9,7 +9,7 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from contacts.selfservice import tasks as selfservice_tasks  # noqa: F401 - registers its jobs
-from contacts.services import erasure, notifications, subject_log
+from contacts.services import callbacks, erasure, notifications, subject_log
 from jobs.queue import Backoff, fresh_connection, is_oslo_hour
 
 logger = logging.getLogger(__name__)
@@ -61,3 +61,20 @@ def remind_subject_deadlines(timestamp: int) -> None:
     if not is_oslo_hour(timestamp, 7):
         return
     subject_log.send_deadline_reminder()
+
+
+# Every five minutes, day and night: a reminder is due the moment an enquiry comes within
+# an hour of working time of its due time, which a fixed "office hours" cron would miss
+# when PILARO_WORKDAY changes. A run with nothing to send is one indexed query.
+@app.periodic(cron="*/5 * * * *", periodic_id="callback-reminders")
+@app.task(
+    queue="notifications",
+    queueing_lock="callback-reminders",
+    name="contacts.remind_callbacks",
+    # A mail server down: try again within minutes (what was sent stays sent).
+    retry=Backoff(first=lambda: 30, max_attempts=lambda: 4),
+)
+@fresh_connection
+def remind_callbacks(timestamp: int) -> None:
+    """E-mail staff (counts and links) when a callback is nearly due and when overdue."""
+    callbacks.send_reminders()
