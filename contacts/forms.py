@@ -25,6 +25,9 @@ from privacy.registry import Notice, get_registry
 class Outcome(enum.Enum):
     STORE = "store"  # valid: store it
     SPAM = "spam"  # a bot: thank it as if stored, store nothing
+    # Valid, but sent faster than a person fills the form (a bot, or a browser's autofill):
+    # thank it as if stored, and keep it apart for staff (contacts/services/quarantine.py).
+    QUARANTINE = "quarantine"
     RESEND = "resend"  # the token was stale or unreadable: show the form again, fresh token
     INVALID = "invalid"  # field errors: show them
 
@@ -97,6 +100,7 @@ class EnquiryForm(forms.Form):
         # Unbound: a fresh token for the version in force. Bound: the version it names.
         self.token_data: FormToken | None = None
         self.token_problem: str | None = None
+        self.fill_seconds: float | None = None  # from the form shown to this post
         if not self.is_bound:
             notice = notice or get_registry().in_force()
             self.initial["token"] = FormToken.issue(notice).sign()
@@ -204,7 +208,8 @@ class EnquiryForm(forms.Form):
         return cleaned
 
     def outcome(self) -> Outcome:
-        """What the view should do with this post. After STORE, `submission()` has it all."""
+        """What the view should do with this post. After STORE and QUARANTINE,
+        `submission()` has it all; after QUARANTINE, `quarantine_reason` says why."""
         if self.data.get("website"):
             # The honeypot, answered before any validation: a flood of bots costs little.
             return Outcome.SPAM
@@ -213,9 +218,18 @@ class EnquiryForm(forms.Form):
                 self._reissue_token()
                 return Outcome.RESEND
             return Outcome.INVALID
-        if time.time() - self.token_data.issued_at < settings.CONTACTS_MIN_FILL_SECONDS:
-            return Outcome.SPAM  # filled in faster than a person can
+        self.fill_seconds = time.time() - self.token_data.issued_at
+        if self.fill_seconds < settings.CONTACTS_MIN_FILL_SECONDS:
+            return Outcome.QUARANTINE  # filled in faster than a person can
         return Outcome.STORE
+
+    @property
+    def quarantine_reason(self) -> str:
+        """Why the post went to quarantine, for staff: the times only, nothing it said."""
+        seconds = max(0, int(self.fill_seconds))
+        minimum = settings.CONTACTS_MIN_FILL_SECONDS
+        unit = "sekund" if seconds == 1 else "sekunder"
+        return f"Sendt {seconds} {unit} etter at skjemaet ble vist (minst {minimum})"
 
     def submission(self) -> Submission:
         data = self.cleaned_data

@@ -48,5 +48,7 @@ def preview(request: HttpRequest, version: str) -> HttpResponse:
     context = {**_context(form, notice), "outcome": outcome.value, "section": "privacy"}
     if outcome is Outcome.STORE:
         context["submission"] = form.submission()
-    status = 200 if outcome in (Outcome.STORE, Outcome.SPAM) else 400
+    if outcome is Outcome.QUARANTINE:
+        context["quarantine_reason"] = form.quarantine_reason
+    status = 200 if outcome in (Outcome.STORE, Outcome.QUARANTINE, Outcome.SPAM) else 400
     return TemplateResponse(request, "contacts/preview_result.html", context, status=status)

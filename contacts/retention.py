@@ -1,6 +1,8 @@
 """The retention rules, once: keep an enquiry a set time after its last activity, never past
 a hard maximum after it was received; an enquiry marked as spam is kept a short time from
-then, and marking it never keeps it longer than it would have been kept anyway.
+then, and marking it never keeps it longer than it would have been kept anyway. A post
+held in quarantine (sent faster than a person fills the form) is kept a short time from
+its arrival; let into the inbox, it is kept as any enquiry.
 
 Python needs the rule for one row in memory (a new enquiry, a staff edit) and SQL needs it
 for many rows in one UPDATE (an action on a selection) or INSERT (the benchmark's seed).
@@ -28,6 +30,16 @@ def hard_maximum() -> dt.timedelta:
 
 def spam_retention() -> dt.timedelta:
     return dt.timedelta(days=settings.CONTACTS_SPAM_RETENTION_DAYS)
+
+
+def quarantine_retention() -> dt.timedelta:
+    return dt.timedelta(days=settings.CONTACTS_QUARANTINE_RETENTION_DAYS)
+
+
+def quarantine_retention_date(received_at: dt.datetime) -> dt.datetime:
+    """When a post held in quarantine is erased unless staff let it in: staff do not act
+    on it (no e-mail tells them of it), so the time runs from its arrival."""
+    return received_at + quarantine_retention()
 
 
 def retention_date(received_at: dt.datetime, last_activity_at: dt.datetime) -> dt.datetime:

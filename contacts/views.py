@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from contacts.forms import FORM_TOKEN, EnquiryForm, Outcome
-from contacts.models import FormLocation
-from contacts.services import intake
+from contacts.models import Enquiry, FormLocation
+from contacts.services import intake, quarantine
 from pagecache import shared_page
 
 logger = logging.getLogger(__name__)
@@ -80,13 +80,16 @@ def contact(request: HttpRequest) -> HttpResponse:
     if outcome is Outcome.SPAM:
         logger.info("Callback form: spam trap tripped, nothing stored")
         return _see_other(reverse("contacts:thanks"))
-    if outcome is not Outcome.STORE:
+    if outcome not in (Outcome.STORE, Outcome.QUARANTINE):
         # Field errors, or a token too old to use (a fresh one is in the form): 400 either
         # way, with the visitor's input kept and the errors in Norwegian by each field.
         return _form_page(request, form, status=400)
 
     try:
-        enquiry = intake.submit_enquiry(submission=form.submission())
+        enquiry = _store(form, outcome)
+    except quarantine.QuarantineFull:
+        logger.warning("Callback form: quarantine full for this hour, a too fast post discarded")
+        return _see_other(reverse("contacts:thanks"))
     except DatabaseError as exc:
         # The class only: a database error's text can quote the row, personal data and all.
         logger.error("Callback form: database error (%s); nothing stored", type(exc).__name__)
@@ -94,6 +97,14 @@ def contact(request: HttpRequest) -> HttpResponse:
     if enquiry is None:
         logger.info("Callback form: a repeated submission of one form, nothing more stored")
     return _see_other(reverse("contacts:thanks"))
+
+
+def _store(form: EnquiryForm, outcome: Outcome) -> Enquiry | None:
+    """Into the inbox, or, sent faster than a person fills the form, into quarantine (with
+    the same thank-you page: a bot learns nothing, a person is not told they were fast)."""
+    if outcome is Outcome.QUARANTINE:
+        return quarantine.hold(submission=form.submission(), reason=form.quarantine_reason)
+    return intake.submit_enquiry(submission=form.submission())
 
 
 @shared_page()

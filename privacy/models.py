@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from privacy.registry import Notice
@@ -32,7 +32,9 @@ class NoticeVersionManager(models.Manager["NoticeVersion"]):
         )
         if row.sha256 != notice.sha256:
             raise NoticeChangedError(f"Notice version {notice.version} changed since publication.")
-        _recorded[key] = row
+        # Remembered once committed: the process's other threads must never use a row
+        # that this transaction (a form post) may yet roll back.
+        transaction.on_commit(lambda: _recorded.setdefault(key, row), using=self.db)
         return row
 
 

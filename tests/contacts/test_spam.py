@@ -1,4 +1,5 @@
-"""Spam and abuse: the honeypot, the minimum fill time and the rate limit."""
+"""Spam and abuse: the honeypot, the minimum fill time (its quarantine is in
+test_quarantine.py) and the rate limit."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from contacts.models import Enquiry
+from contacts.models import Enquiry, Notification
 from contacts.views import client_key
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def test_a_filled_honeypot_gets_the_thank_you_page_and_stores_nothing(client, fr
     assert Enquiry.objects.count() == 0
 
 
-def test_a_form_posted_faster_than_a_person_can_fill_it_stores_nothing(
+def test_a_form_posted_faster_than_a_person_can_fill_it_goes_to_quarantine_not_the_inbox(
     client, fresh_form, settings
 ):
     settings.CONTACTS_MIN_FILL_SECONDS = 3
@@ -28,7 +29,9 @@ def test_a_form_posted_faster_than_a_person_can_fill_it_stores_nothing(
     response = client.post("/kontakt/", fresh_form())
 
     assert response.status_code == 303
-    assert Enquiry.objects.count() == 0
+    assert response["Location"] == "/kontakt/takk/"
+    assert list(Enquiry.objects.values_list("status", flat=True)) == ["karantene"]
+    assert not Notification.objects.exists()  # see tests/contacts/test_quarantine.py
 
 
 def test_a_form_filled_at_human_speed_is_stored(client, fresh_form, settings):

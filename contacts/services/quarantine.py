@@ -1,0 +1,101 @@
+"""The quarantine: posts of the form that are valid (good token, fields, consent) but came
+faster than a person fills it in, as a bot does, and as a browser's autofill can. Throwing
+them away would lose the real enquiries among them, so they are kept apart: status
+"karantene" with the reason, no staff e-mail, no callback due time, and erased
+CONTACTS_QUARANTINE_RETENTION_DAYS after they came (contacts/retention.py) unless staff
+let them in. At most CONTACTS_QUARANTINE_MAX_PER_HOUR are kept per hour; beyond that a
+post is discarded, so that a flood of bots cannot fill the database.
+
+Letting one in ("Slipp inn" in the admin) makes it a new enquiry in the inbox, as if it
+had come now: kept as any enquiry from then, the staff e-mail queued, audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.utils import timezone
+
+from contacts.calendar import callback_due
+from contacts.models import AuditAction, Enquiry, EnquiryStatus
+from contacts.retention import quarantine_retention_date, retention_date_expression
+from contacts.services import notifications
+from contacts.services.audit import audit
+from contacts.services.intake import Submission, store_enquiry
+from contacts.services.restriction import lock_unrestricted
+
+logger = logging.getLogger(__name__)
+
+
+class QuarantineFull(Exception):
+    """The quarantine holds the hour's maximum already: the post was not stored."""
+
+
+def _lock_the_count() -> None:
+    """Serialise the posts that go to quarantine, from the count to the commit, so that
+    two at once cannot both take the last place. Posts for the inbox never wait on it.
+    On SQLite (development) one process writes at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('contacts.quarantine'))")
+
+
+def hold(
+    *, submission: Submission, reason: str, received_at: dt.datetime | None = None
+) -> Enquiry | None:
+    """Store a valid post that came too fast, in quarantine, with `reason` (why, without
+    personal data). None when the form's nonce was used already (nothing more stored).
+    Raises QuarantineFull, storing nothing, when CONTACTS_QUARANTINE_MAX_PER_HOUR posts
+    received in the last hour are in quarantine already."""
+    now = received_at or timezone.now()
+    with transaction.atomic():
+        _lock_the_count()
+        recent = Enquiry.objects.filter(
+            status=EnquiryStatus.QUARANTINE, received_at__gt=now - dt.timedelta(hours=1)
+        ).count()
+        if recent >= settings.CONTACTS_QUARANTINE_MAX_PER_HOUR:
+            raise QuarantineFull
+        enquiry = store_enquiry(
+            submission,
+            now=now,
+            status=EnquiryStatus.QUARANTINE,
+            quarantine_reason=reason,
+            retain_until=quarantine_retention_date(now),
+        )
+    if enquiry is not None:
+        logger.info("Enquiry #%s held in quarantine", enquiry.pk)
+    return enquiry
+
+
+def release(
+    *, ids: Iterable[int], actor: AbstractBaseUser, now: dt.datetime | None = None
+) -> list[int]:
+    """Let the quarantined enquiries among `ids` into the inbox: status "ny", the reason
+    cleared, kept as any enquiry acted on now, the staff e-mail queued, audited. Those not
+    in quarantine are left as they are. Returns the ids let in. Raises EnquiryRestricted,
+    changing none, when one of the quarantined ones is restricted (art. 18)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        held = Enquiry.objects.filter(pk__in=list(ids), status=EnquiryStatus.QUARANTINE)
+        locked = lock_unrestricted(held.values_list("pk", flat=True))
+        # Locked now: one let in by someone else meanwhile is in the inbox, not here.
+        still_held = Enquiry.objects.filter(pk__in=locked, status=EnquiryStatus.QUARANTINE)
+        released = sorted(still_held.values_list("pk", flat=True))
+        Enquiry.objects.filter(pk__in=released).update(
+            status=EnquiryStatus.NEW,
+            quarantine_reason="",
+            last_activity_at=now,
+            retain_until=retention_date_expression(now),
+            callback_due_at=callback_due(now),  # the promise runs from the release
+        )
+        for pk in released:
+            notifications.queue(enquiry_id=pk, now=now)
+        if released:
+            audit(actor=actor, action=AuditAction.QUARANTINE_RELEASED, ids=released)
+    logger.info("%s enquiries let in from quarantine", len(released))
+    return released
