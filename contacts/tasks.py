@@ -9,7 +9,7 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from contacts.selfservice import tasks as selfservice_tasks  # noqa: F401 - registers its jobs
-from contacts.services import callbacks, erasure, notifications, subject_log
+from contacts.services import callbacks, erasure, notifications, purge_digest, subject_log
 from jobs.queue import Backoff, fresh_connection, is_oslo_hour
 
 logger = logging.getLogger(__name__)
@@ -78,3 +78,21 @@ def remind_subject_deadlines(timestamp: int) -> None:
 def remind_callbacks(timestamp: int) -> None:
     """E-mail staff (counts and links) when a callback is nearly due and when overdue."""
     callbacks.send_reminders()
+
+
+# Mondays at 08:00 in Oslo, summer and winter (both UTC hours are on the Monday); the
+# digest itself sends at most once a day however often it runs.
+@app.periodic(cron="0 6,7 * * 1", periodic_id="purge-digest")
+@app.task(
+    queue="notifications",
+    queueing_lock="purge-digest",
+    name="contacts.send_purge_digest",
+    # A mail server down at eight: try again within the morning, then leave it a week.
+    retry=Backoff(first=lambda: 60, max_attempts=lambda: 6),
+)
+@fresh_connection
+def send_purge_digest(timestamp: int) -> None:
+    """E-mail staff (a count and a link) how many enquiries are erased within 7 days."""
+    if not is_oslo_hour(timestamp, 8):
+        return
+    purge_digest.send_digest()

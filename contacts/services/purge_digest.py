@@ -1,0 +1,88 @@
+"""The weekly digest before the purge: on Monday morning staff learn how many enquiries the
+nightly purge will erase within the next 7 days, with a link to the change list filtered
+to them ("Slettes innen 7 dager"), so that one that must be kept (a dispute: a legal hold)
+can still be held back. A count and a link, no personal data.
+
+Nothing is sent when nothing is due: a weekly e-mail that says 0 teaches staff to skip the
+one that matters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import AuditAction, AuditEntry, Enquiry, EnquiryStatus
+from contacts.services.audit import audit
+
+logger = logging.getLogger(__name__)
+
+DAYS = 7  # the list's filter has this choice: contacts.admin.RetentionEndingFilter
+
+
+def due_for_erasure(now: dt.datetime) -> dict[str, int]:
+    """How many enquiries the purge erases within DAYS days of `now`, unless a legal hold
+    is set (the purge's own rule: EnquiryQuerySet.expired), and how many of them are in
+    quarantine."""
+    return Enquiry.objects.expired(now + dt.timedelta(days=DAYS)).aggregate(
+        total=Count("pk"), quarantine=Count("pk", filter=Q(status=EnquiryStatus.QUARANTINE))
+    )
+
+
+def _text(counts: dict[str, int]) -> tuple[str, str]:
+    path = reverse("admin:contacts_enquiry_changelist")
+    subject = f"Henvendelser som slettes de neste {DAYS} dagene"
+    body = (
+        f"Disse henvendelsene slettes automatisk de neste {DAYS} dagene, når lagringstiden "
+        "deres er ute:\n\n"
+        f"Slettes: {counts['total']}\n"
+        f"Av dem i karantene (aldri sluppet inn): {counts['quarantine']}\n\n"
+        "Må en av dem beholdes, for eksempel på grunn av en tvist, kan du sette en rettslig "
+        "grunn på den før den slettes.\n\n"
+        f"Se dem: {settings.SITE_URL}{path}?sletting={DAYS}&status=all\n\n"
+        "Av personvernhensyn står ingen personopplysninger i denne e-posten.\n"
+    )
+    return subject, body
+
+
+def _lock_digest() -> None:
+    """Serialise digest runs (two workers, a retry): the second waits, then sees the
+    first one's audit entry. On SQLite (development) there is only one process."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('contacts.purge_digest'))")
+
+
+def send_digest() -> bool:
+    """E-mail staff the count when an enquiry is due for erasure within DAYS days: at most
+    once a day (Oslo), however often it runs. True when this call sent it.
+
+    The audit entry that marks the day as done is written in the transaction that sends,
+    so a failed send leaves the day open for a retry."""
+    recipients = settings.CONTACTS_NOTIFY_EMAILS
+    if not recipients:
+        logger.warning("No PILARO_NOTIFY_EMAILS set: no digest of the coming erasures")
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_digest()
+        done = AuditEntry.objects.filter(
+            action=AuditAction.PURGE_DIGEST, at__date=timezone.localdate(now)
+        )
+        if done.exists():
+            return False
+        counts = due_for_erasure(now)
+        if not counts["total"]:
+            logger.info("Purge digest: nothing to erase within %s days, nothing sent", DAYS)
+            return False
+        send_mail(*_text(counts), None, recipients)
+        audit(actor=None, action=AuditAction.PURGE_DIGEST, ids=[])
+    logger.info("Purge digest sent: %s to be erased within %s days", counts["total"], DAYS)
+    return True
