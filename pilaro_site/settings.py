@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -60,7 +61,9 @@ if ADMIN_PATH == "/":
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
-    "django.contrib.admin",
+    # Django's admin with our site, which refuses a session that has not passed the
+    # second factor (staff/sites.py); `admin.site` is that site.
+    "staff.sites.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +75,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     # Site-wide pieces with a table of their own: the cache's (pilaro_site/cache.py).
     "pilaro_site",
+    # The second factor for staff: authenticator apps (TOTP), one-time recovery codes,
+    # passkeys (WebAuthn). Their own admin pages are taken out again in staff/admin.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "privacy",
     "contacts",
     "staff",
@@ -96,7 +105,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end when idle or old; a session without the second factor sees no
+    # admin page but the second-factor and enrolment pages (staff/middleware.py).
+    "staff.middleware.SessionLimitsMiddleware",
+    "staff.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -200,6 +215,13 @@ STAFF_2FA = env_str("PILARO_STAFF_2FA", "required").strip().lower()
 # after the login whatever happens.
 STAFF_IDLE_MINUTES = env_int("PILARO_STAFF_IDLE_MINUTES", 30, minimum=1)
 STAFF_SESSION_MAX_HOURS = env_int("PILARO_STAFF_SESSION_MAX_HOURS", 10, minimum=1)
+# A passkey is a second factor only, after the password (never a login by itself).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Refused codes count in django-axes like refused passwords (staff/factors.py). django-otp's
+# own back-off per device (1, 2, 4... seconds after each refusal) stays on as well: it holds
+# across client addresses, where django-axes counts per address.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "nb"
@@ -291,6 +313,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "microphone",
         "midi",
         "payment",
+        # Passkeys: allowed for our own origin on the second-factor page only
+        # (permissions_policy_override in staff/views.py).
         "publickey-credentials-get",
         "screen-wake-lock",
         "usb",
@@ -408,6 +432,21 @@ COMPANY = {
     "address": env_str("PILARO_COMPANY_ADDRESS"),
     "org_number": env_str("PILARO_COMPANY_ORG_NUMBER"),
 }
+
+# --- Staff login: passkeys and authenticator apps ------------------------------------------
+# The name an authenticator app and a passkey prompt show.
+OTP_TOTP_ISSUER = COMPANY["name"]
+OTP_WEBAUTHN_RP_NAME = COMPANY["name"]
+# The origins where staff use passkeys. A passkey is bound to a domain (the first origin's
+# host; any others must be it or its subdomains) and must be enrolled again if it changes.
+# By default the site's address when that is HTTPS (or localhost), else development's
+# http://localhost:8000: then production's passkeys do not work until PILARO_SITE_URL or
+# PILARO_PASSKEY_ORIGINS is set (check --deploy warns; authenticator apps work anywhere).
+_passkey_site = [SITE_URL] if SITE_URL.startswith(("https://", "http://localhost")) else []
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    origin.rstrip("/") for origin in env_list("PILARO_PASSKEY_ORIGINS", default=_passkey_site)
+] or ["http://localhost:8000"]
+OTP_WEBAUTHN_RP_ID = urlsplit(OTP_WEBAUTHN_ALLOWED_ORIGINS[0]).hostname or ""
 
 # --- Logging --------------------------------------------------------------------------
 # Everything to stdout, one line per event. Request logging names status and path only;

@@ -14,6 +14,10 @@ urlpatterns = [
     path("personvern/mine-opplysninger/", include("contacts.selfservice.urls")),
     path("personvern/", include("privacy.urls")),
     path("kontakt/", include("contacts.urls")),
+    # The second factor and enrolment, before the admin's URLs (whose catch-all would take
+    # them); the passkey endpoints under the namespace django-otp-webauthn's templates use.
+    path(f"{settings.ADMIN_PATH}sikkerhet/passnokkel/", include("staff.webauthn")),
+    path(f"{settings.ADMIN_PATH}sikkerhet/", include("staff.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

@@ -1,24 +1,63 @@
-"""Staff accounts in the admin: only superusers grant rights.
+"""Staff accounts in the admin: only superusers grant rights, and reset a second factor.
 
 Site-wide, so not in an app that handles enquiries.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+import logging
+
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff import factors
+
+log = logging.getLogger(__name__)
 
 
 class StaffUserAdmin(UserAdmin):
     """Only superusers grant rights: group membership, permissions and staff status."""
+
+    actions = ["reset_second_factor"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return fields
         return (*fields, "is_superuser", "is_staff", "groups", "user_permissions")
+
+    def has_reset_second_factor_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(
+        description="Nullstill andre faktor (fjern passnøkler, apper og koder, og logg ut)",
+        permissions=["reset_second_factor"],
+    )
+    def reset_second_factor(self, request, queryset) -> None:
+        """For a lost phone or key: the user enrols again at the next login. Recorded in
+        each user's admin history (who, when); not for one's own account, where it would
+        lock oneself out of the admin."""
+        reset = 0
+        for user in queryset.exclude(pk=request.user.pk):
+            sessions = factors.reset(user)
+            self.log_change(request, user, "Andre faktor nullstilt; brukeren ble logget ut.")
+            log.info(
+                "second factor reset: user %s by user %s, %s session(s) ended",
+                user.pk,
+                request.user.pk,
+                sessions,
+            )
+            reset += 1
+        if queryset.filter(pk=request.user.pk).exists():
+            messages.error(
+                request, "Din egen andre faktor endrer du under «Innlogging og sikkerhet»."
+            )
+        if reset:
+            messages.success(request, f"Andre faktor nullstilt for {reset} bruker(e).")
 
 
 class SuperuserOnlyGroupAdmin(GroupAdmin):
@@ -36,3 +75,7 @@ admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), StaffUserAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, SuperuserOnlyGroupAdmin)
+# django-otp's own device pages would let a superuser remove anyone's last device without a
+# record, and show authenticator keys: the reset above is the one door.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)

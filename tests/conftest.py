@@ -230,12 +230,27 @@ def fresh_form(client):
 # --- Named users --------------------------------------------------------------------------
 
 
+def log_in_verified(client, user) -> None:
+    """Log `user` in as a finished staff login does: the password, then the second factor
+    (an authenticator app, recorded in the session as django_otp.login records it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Testapp", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def alice(client):
-    """A "Saksbehandler" (the triage group the data migration makes), logged in."""
+    """A "Saksbehandler" (the triage group the data migration makes), logged in with the
+    password and the second factor."""
     from django.contrib.auth.models import Group, User
 
     user = User.objects.create_user("alice", password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Saksbehandler"))
-    client.force_login(user)
+    log_in_verified(client, user)
     return user

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts.models import AuditEntry, Consent, Enquiry, Note
+from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 from tests.forms_html import form_data
 
@@ -25,7 +26,7 @@ ADMIN = "/intern/contacts/enquiry/"
 def bob(client) -> User:
     """Staff, but not a Saksbehandler."""
     user = User.objects.create_user("bob", password="pw", is_staff=True)
-    client.force_login(user)
+    log_in_verified(client, user)
     return user
 
 

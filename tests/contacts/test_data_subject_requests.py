@@ -10,6 +10,7 @@ from django.db import DatabaseError, transaction
 
 from contacts.models import AuditEntry, Consent, Enquiry, ErasureRecord, Note
 from contacts.services.triage import add_note
+from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def test_the_download_and_erasure_pages_answer_only_a_valid_post(client, kari):
 def test_the_audit_log_can_be_read_but_not_changed_or_deleted_in_admin(client, kari):
     client.post(PAGE, {"email": "kari@example.no"})
     superuser = User.objects.create_superuser("root", password="pw")
-    client.force_login(superuser)
+    log_in_verified(client, superuser)
     entry = AuditEntry.objects.get()
 
     listing = client.get("/intern/contacts/auditentry/")

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from contacts.models import Enquiry
+from tests.conftest import log_in_verified
 
 
 @pytest.mark.django_db
@@ -40,5 +41,5 @@ def test_demo_makes_a_saksbehandler_and_enquiries_in_every_status(settings, clie
         assert spam.retain_until <= spam.received_at + dt.timedelta(days=30)
     user = User.objects.get(username="saksbehandler")
     assert user.check_password("demo-saksbehandler")
-    client.force_login(user)
+    log_in_verified(client, user)
     assert client.get("/intern/contacts/enquiry/").status_code == 200

@@ -16,6 +16,7 @@ from django.core import mail
 from contacts.models import AuditEntry, Consent, Enquiry, Notification
 from contacts.services import notifications, restriction, triage
 from contacts.services.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
+from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 from tests.forms_html import form_data
 from tests.queued_jobs import queued, run_queued
@@ -97,7 +98,7 @@ def test_restricting_needs_its_own_permission(client):
     user.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_enquiry", "change_enquiry"])
     )
-    client.force_login(user)
+    log_in_verified(client, user)
     enquiry = make_enquiry()
 
     assert client.get(f"{ADMIN}{enquiry.pk}/change/").status_code == 200

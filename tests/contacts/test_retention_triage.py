@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from contacts.models import Consent, Enquiry
 from contacts.services import triage
+from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 from tests.forms_html import form_data
 
@@ -96,6 +97,7 @@ def test_activity_on_spam_does_not_keep_it_longer(client, alice):
         enquiry = make_enquiry(received_at=NOW - 10 * DAY)
         action(client, "mark_spam", enquiry)
     with time_machine.travel(NOW + 20 * DAY, tick=False):
+        log_in_verified(client, alice)  # a session from before the travel has expired
         triage.add_note(enquiry=enquiry, author=alice, text="Sjekket: spam.")
         action(client, "assign_to_me", enquiry)
         action(client, "mark_spam", enquiry)
@@ -109,6 +111,7 @@ def test_an_enquiry_taken_out_of_spam_is_kept_as_any_other(client, alice):
         enquiry = make_enquiry(received_at=NOW - 10 * DAY)
         action(client, "mark_spam", enquiry)
     with time_machine.travel(NOW + DAY, tick=False):
+        log_in_verified(client, alice)  # a session from before the travel has expired
         action(client, "mark_in_progress", enquiry)
 
     enquiry.refresh_from_db()

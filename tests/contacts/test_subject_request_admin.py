@@ -16,6 +16,7 @@ from django.utils import timezone
 from contacts.keys import person_key
 from contacts.models import AuditEntry, SubjectRequest
 from contacts.services import subject_log
+from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ D = dt.date
 def bob(client) -> User:
     """Staff, but not a Saksbehandler: no permission on subject requests."""
     user = User.objects.create_user("bob", password="pw", is_staff=True)
-    client.force_login(user)
+    log_in_verified(client, user)
     return user
 
 
@@ -56,7 +57,7 @@ def rows(html: str) -> list[str]:
 
 @time_machine.travel(dt.datetime(2028, 2, 1, 9, tzinfo=OSLO), tick=False)
 def test_a_request_logged_by_phone_shows_its_due_date(client, alice):
-    client.force_login(alice)  # a session from before the travel has expired
+    log_in_verified(client, alice)  # a session from before the travel has expired
     make_enquiry(email="kari@example.no")
     response = client.post(
         ADD,
@@ -80,7 +81,7 @@ def test_a_request_logged_by_phone_shows_its_due_date(client, alice):
 
 @time_machine.travel(dt.datetime(2027, 3, 10, 9, tzinfo=OSLO), tick=False)
 def test_a_request_past_its_due_date_is_overdue_on_the_admin_index(client, alice):
-    client.force_login(alice)  # a session from before the travel has expired
+    log_in_verified(client, alice)  # a session from before the travel has expired
     late = open_request(D(2027, 2, 1))  # due 1 March
     open_request(D(2027, 3, 5))  # due 5 April
     done_late = open_request(D(2027, 1, 5))
@@ -96,7 +97,7 @@ def test_a_request_past_its_due_date_is_overdue_on_the_admin_index(client, alice
 
 @time_machine.travel(dt.datetime(2027, 3, 10, 9, tzinfo=OSLO), tick=False)
 def test_an_extended_deadline_counts_and_shows(client, alice):
-    client.force_login(alice)  # a session from before the travel has expired
+    log_in_verified(client, alice)  # a session from before the travel has expired
     extended = open_request(D(2027, 2, 1))  # due 1 March: overdue unless extended
     subject_log.extend(extended, to=D(2027, 4, 1), reason="Omfattende")
 
@@ -111,7 +112,7 @@ def test_an_extended_deadline_counts_and_shows(client, alice):
 
 @time_machine.travel(dt.datetime(2027, 3, 10, 9, tzinfo=OSLO), tick=False)
 def test_the_list_shows_open_requests_first_by_due_date_and_no_person_data(client, alice):
-    client.force_login(alice)  # a session from before the travel has expired
+    log_in_verified(client, alice)  # a session from before the travel has expired
     done = open_request(D(2027, 2, 20), details="Rett navnet mitt til Kari Nordmann.")
     subject_log.complete_request(done, outcome="Rettet")
     later = open_request(D(2027, 3, 9), kind="sletting", channel="brev")
@@ -130,7 +131,7 @@ def test_the_list_shows_open_requests_first_by_due_date_and_no_person_data(clien
 
 @time_machine.travel(dt.datetime(2027, 3, 10, 9, tzinfo=OSLO), tick=False)
 def test_the_list_filters_by_status_kind_and_channel(client, alice):
-    client.force_login(alice)  # a session from before the travel has expired
+    log_in_verified(client, alice)  # a session from before the travel has expired
     phoned = open_request(D(2027, 3, 8), kind="innsyn", channel="telefon")
     written = open_request(D(2027, 3, 8), kind="sletting", channel="brev")
     done = open_request(D(2027, 3, 8))
@@ -151,7 +152,7 @@ def test_the_list_filters_by_status_kind_and_channel(client, alice):
 
 @time_machine.travel(dt.datetime(2027, 3, 10, 9, tzinfo=OSLO), tick=False)
 def test_recording_from_the_data_subject_page_links_the_enquiries_found(client, alice):
-    client.force_login(alice)  # a session from before the travel has expired
+    log_in_verified(client, alice)  # a session from before the travel has expired
     karis = [make_enquiry(email="kari@example.no"), make_enquiry(email="KARI@example.no")]
     make_enquiry(email="ola@example.no")
     page = client.post(SUBJECT_PAGE, {"email": "kari@example.no"}).content.decode()
@@ -238,7 +239,7 @@ def test_completing_records_the_outcome_and_is_audited(client, alice):
 
 @time_machine.travel(dt.datetime(2027, 1, 20, 9, tzinfo=OSLO), tick=False)
 def test_extending_follows_the_rules_and_says_why_in_norwegian(client, alice):
-    client.force_login(alice)  # a session from before the travel has expired
+    log_in_verified(client, alice)  # a session from before the travel has expired
     created = open_request(D(2027, 1, 10))  # due 10 February, at most 10 April
     url = f"{LIST}{created.pk}/forleng/"
 

@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
+from tests.conftest import log_in_verified
+
 pytestmark = pytest.mark.django_db
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -34,7 +36,7 @@ def three_versions(notice_dir):
 @pytest.fixture
 def staff_client(client):
     user = get_user_model().objects.create_user("alice", password="pw", is_staff=True)
-    client.force_login(user)
+    log_in_verified(client, user)
     return client
 
 
