@@ -250,11 +250,12 @@ class Enquiry(models.Model):
 
     def touch(self, now: dt.datetime | None = None) -> None:
         """Record activity: the retention date moves forward, within the hard maximum;
-        while the status is spam it only ever moves closer (contacts/retention.py)."""
+        while the status is spam it only ever moves closer (contacts/retention.py), and in
+        quarantine it stays until the enquiry is let in."""
         self.last_activity_at = now or timezone.now()
         if self.status == EnquiryStatus.SPAM:
             self.retain_until = spam_retention_date(self.retain_until, self.last_activity_at)
-        else:
+        elif self.status != EnquiryStatus.QUARANTINE:
             self.retain_until = retention_date(self.received_at, self.last_activity_at)
 
 

@@ -3,8 +3,9 @@ set and release legal holds, record a withdrawn consent.
 
 Retention follows contacts/retention.py: staff activity moves the retention date forward;
 marking an enquiry as spam only ever brings it closer, and activity on spam does not move
-it out again; recording a withdrawal leaves it as it is. A restricted enquiry (art. 18,
-contacts/services/restriction.py) refuses status and assignee changes.
+it out again; activity on an enquiry in quarantine leaves it until the enquiry is let in
+(contacts/services/quarantine.py); recording a withdrawal leaves it as it is. A restricted
+enquiry (art. 18, contacts/services/restriction.py) refuses status and assignee changes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Case, When
+from django.db.models import Case, F, When
 from django.utils import timezone
 
 from contacts.models import AuditAction, Consent, Enquiry, EnquiryStatus, Note
@@ -38,7 +39,12 @@ def _activity(now: dt.datetime, *, status: str | None = None) -> dict:
     spam = spam_retention_date_expression(now)
     usual = retention_date_expression(now)
     if status is None:
-        retain_until = Case(When(status=EnquiryStatus.SPAM, then=spam), default=usual)
+        # In quarantine the date stays as it is until the enquiry is let in.
+        retain_until = Case(
+            When(status=EnquiryStatus.SPAM, then=spam),
+            When(status=EnquiryStatus.QUARANTINE, then=F("retain_until")),
+            default=usual,
+        )
     else:
         retain_until = spam if status == EnquiryStatus.SPAM else usual
     return {"last_activity_at": now, "retain_until": retain_until}

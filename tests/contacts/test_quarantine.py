@@ -15,7 +15,7 @@ from django.utils import timezone
 from contacts.calendar import callback_due
 from contacts.models import AuditEntry, Enquiry, ErasureRecord, Notification
 from contacts.retention import retention_date
-from contacts.services import erasure, quarantine
+from contacts.services import erasure, quarantine, triage
 from contacts.shown import build_submission
 from privacy.registry import get_registry
 from tests.concurrency import run_at_once
@@ -287,3 +287,17 @@ def test_the_change_form_neither_puts_in_nor_lets_out_of_quarantine(client, alic
     held.refresh_from_db()
     assert held.status == "spam"
     assert held.retain_until <= held.received_at + dt.timedelta(days=14)
+
+
+@pytest.mark.django_db
+def test_staff_activity_in_quarantine_keeps_its_short_retention(client, alice):
+    held = quarantine.hold(submission=submission(), reason=REASON)
+    short = held.retain_until
+
+    triage.add_note(enquiry=held, author=alice, text="Ser ut som en ekte henvendelse.")
+    triage.assign(ids=[held.pk], assignee=alice)
+    change_form(client, held, company="Nordmann AS")
+
+    held.refresh_from_db()
+    assert (held.company, held.assignee, held.status) == ("Nordmann AS", alice, "karantene")
+    assert held.retain_until == short
