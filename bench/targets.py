@@ -150,6 +150,17 @@ def _flood_stored(r: dict) -> str:
     return f"{r['flood']['valid_stored']} / {r['flood']['valid_posts']}"
 
 
+def quarantine_fill(results: dict) -> float:
+    """Rows in quarantine after the flood over the hour's cap: at most 1 when the cap held;
+    infinite when there were none (the bots' valid posts were not kept apart at all)."""
+    flood = results["flood"]
+    return share(flood["quarantined"], flood["quarantine_cap"]) or math.inf
+
+
+def _quarantined(r: dict) -> str:
+    return f"{r['flood']['quarantined']} (cap {r['flood']['quarantine_cap']} an hour)"
+
+
 def _queries(r: dict) -> str:
     small, full = r["admin"]["queries_at_1000"], r["admin"]["queries_at_full"]
     return ", ".join(f"{name} {small[name]}→{full.get(name)}" for name in small) or "none"
@@ -188,6 +199,8 @@ TARGETS = [
     Target("flood_valid_stored", "flood: stored per valid 303",
            lambda r: share(r["flood"]["valid_stored"], r["flood"]["valid_posts"]), "==", 1,
            show=_flood_stored, smoke=True),
+    Target("flood_quarantine_bounded", "flood: rows in quarantine / hourly cap",
+           quarantine_fill, "<=", 1, show=_quarantined, smoke=True),
     Target("admin_changelist_p95", "admin change list p95",
            lambda r: r["admin"]["changelist"]["p95_ms"], "<", 150, "ms", digits=0),
     Target("admin_search_p95", "admin e-mail search p95",

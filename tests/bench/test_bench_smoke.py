@@ -81,6 +81,8 @@ def test_the_checks_that_hold_in_a_smoke_run_pass(smoke):
     assert report["form"]["stored"] > 0
     assert report["flood"]["valid_stored"] > 0
     assert report["flood"]["bot_posts"] > 0
+    # The bots' valid posts sent at once: kept apart in quarantine, within its cap.
+    assert 0 < report["flood"]["quarantined"] <= report["flood"]["quarantine_cap"]
 
 
 def test_every_stored_enquiry_got_its_e_mail_from_the_worker_exactly_once(smoke):

@@ -30,7 +30,8 @@ def figures() -> dict:
             "delivery": {"enquiries": 17, "received": 17, "exactly_once": 17, "missing": 0,
                          "duplicates": 0, "unknown_enquiry": 0, "without_link": 0},
         },
-        "flood": {"ratio": 0.8, "valid_stored": 2, "valid_posts": 2},
+        "flood": {"ratio": 0.8, "valid_stored": 2, "valid_posts": 2, "quarantined": 60,
+                  "quarantine_cap": 60},
         "admin": {
             "changelist": {"p95_ms": 90},
             "search_email": {"p95_ms": 30},
@@ -68,6 +69,8 @@ def test_resultthat_meet_every_target_pass_every_verdict():
         ("form.redirects", 11, "form_nothing_lost"),
         ("form.other_answers", 1, "form_only_303"),
         ("flood.valid_posts", 3, "flood_valid_stored"),
+        ("flood.quarantined", 61, "flood_quarantine_bounded"),
+        ("flood.quarantined", 0, "flood_quarantine_bounded"),  # the bots' posts not kept
         ("admin.queries_at_full", {"changelist": 8, "search": 7}, "admin_constant_queries"),
         ("admin.queries_at_full", {"changelist": 7}, "admin_constant_queries"),
         ("purge.seconds_per_100k", 30.0, "purge_time"),
