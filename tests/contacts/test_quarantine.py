@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
 import pytest
 import time_machine
@@ -301,3 +302,20 @@ def test_staff_activity_in_quarantine_keeps_its_short_retention(client, alice):
     held.refresh_from_db()
     assert (held.company, held.assignee, held.status) == ("Nordmann AS", alice, "karantene")
     assert held.retain_until == short
+
+
+@pytest.mark.django_db
+def test_a_fast_preview_post_says_it_would_go_to_quarantine_and_stores_nothing(
+    client, alice, settings
+):
+    settings.CONTACTS_MIN_FILL_SECONDS = 3
+    html = client.get("/personvern/versjoner/2.0/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    person = {"name": "Kari Nordmann", "email": "kari@example.no", "phone": "912 34 567"}
+
+    response = client.post("/kontakt/forhandsvisning/2.0/", {**person, "token": token})
+
+    assert response.status_code == 200
+    assert "Det ville blitt lagt i karantene" in response.content.decode()
+    assert "etter at skjemaet ble vist (minst 3)" in response.content.decode()
+    assert not Enquiry.objects.exists()
