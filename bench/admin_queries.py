@@ -20,11 +20,14 @@ def main(email: str) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.admin_session import USERNAME
+    from bench.admin_session import USERNAME, second_factor
 
     user = User.objects.get(username=USERNAME)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    session = client.session
+    second_factor(session, user)
+    session.save()
     counts = {}
     for name, params in (("changelist", {}), ("search", {"q": email})):
         client.get(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from staff.policy import second_factor_passed
 
@@ -18,6 +18,11 @@ class StaffAdminSite(admin.AdminSite):
         # The middleware sends such a session to the second-factor page first; this is
         # the admin's own guard, for any view that the middleware does not see.
         return super().has_permission(request) and second_factor_passed(request)
+
+    def logout(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        from staff.views import log_out
+
+        return log_out(request)
 
 
 class StaffAdminConfig(AdminConfig):

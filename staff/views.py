@@ -179,5 +179,17 @@ def remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect("staff:overview")
 
 
-# The admin's own logout needs a session that has passed the second factor; this one not.
-log_out = LogoutView.as_view(next_page="admin:login")
+class LogOut(LogoutView):
+    """Back to the login page, in Norwegian (the admin's own "logged out" page is partly
+    English). Also for a session that has not passed the second factor, which the admin's
+    logout URL does not serve."""
+
+    next_page = "admin:login"
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)  # deletes the session
+        messages.info(request, "Du er logget ut.")
+        return response
+
+
+log_out = LogOut.as_view()

@@ -80,9 +80,11 @@ def saksbehandler_group(transactional_db):
 
 @pytest.fixture
 def saksbehandler(saksbehandler_group):
-    """A "Saksbehandler" whose password the production-settings server can check."""
+    """A "Saksbehandler" whose password the production-settings server can check, with an
+    authenticator app as second factor."""
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user = User.objects.create(
         username="saksbehandler",
@@ -90,15 +92,33 @@ def saksbehandler(saksbehandler_group):
         is_staff=True,
     )
     user.groups.add(saksbehandler_group)
+    TOTPDevice.objects.create(user=user, name="Autentiseringsapp")
     return user
 
 
-def log_in(page, site: str, user) -> None:
+def log_in_with_password(page, site: str, user) -> None:
+    """The admin's login form: the first step, which leads to the second factor."""
     page.goto(site + "/intern/")
     page.get_by_label("Brukernavn").fill(user.username)
     page.get_by_label("Passord").fill("et-langt-passord-1")
     page.get_by_role("button", name="Logg inn").click()
-    page.get_by_role("button", name="Logg ut").wait_for()
+
+
+def recovery_code(user) -> str:
+    """A new one-time recovery code for `user` (an app's code would be refused when the
+    same user logs in twice within its 30 seconds)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Gjenopprettingskoder")
+    return device.token_set.create(token=StaticToken.random_token()).token
+
+
+def log_in(page, site: str, user) -> None:
+    """A whole staff login: the password, then the second factor."""
+    log_in_with_password(page, site, user)
+    page.get_by_label("Kode").fill(recovery_code(user))
+    page.get_by_role("button", name="Bekreft").click()
+    page.get_by_role("link", name="Innlogging og sikkerhet").wait_for()
 
 
 class ConsoleWatch:

@@ -62,10 +62,11 @@ def test_a_session_that_ended_elsewhere_than_the_admin_is_just_anonymous(client,
 def test_logging_out_deletes_the_session_so_its_cookie_opens_nothing(client, alice):
     key = client.session.session_key
 
-    response = client.post("/intern/logout/")
+    response = client.post("/intern/logout/", follow=True)
     client.cookies["sessionid"] = key  # the old cookie, kept by someone
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [("/intern/login/", 302)]
+    assert "Du er logget ut." in response.content.decode()
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get(INBOX)["Location"].startswith("/intern/login/")
 
