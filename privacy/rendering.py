@@ -61,13 +61,42 @@ class RenderedNotice:
         return tree
 
 
+def _caption(headers: list[str]) -> str:
+    """A table's caption from its column headers, as a Norwegian phrase: "Formål, rettslig
+    grunnlag og lagringstid". Markdown has no caption, and the published texts never
+    change, so the renderer writes one (an acronym such as "GDPR" keeps its capitals)."""
+    words = [headers[0], *(h if h[:2].isupper() else h[:1].lower() + h[1:] for h in headers[1:])]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+
+
+def _header_texts(tokens: list[Token], start: int) -> list[str]:
+    """The plain text of each column header of the table that opens at `start`."""
+    texts = []
+    for i in range(start, len(tokens)):
+        if tokens[i].type == "thead_close":
+            break
+        if tokens[i].type == "th_open":
+            inline = tokens[i + 1]
+            texts.append("".join(child.content for child in inline.children or []).strip())
+    return [text for text in texts if text]
+
+
+def _render_table_open(renderer, tokens: list[Token], idx: int, options, env) -> str:
+    html = renderer.renderToken(tokens, idx, options, env)
+    caption = tokens[idx].meta.get("caption")
+    return html + f"<caption>{escape(caption)}</caption>\n" if caption else html
+
+
 def _accessible_tables(tokens: list[Token]) -> None:
-    """Header cells get scope="col"; the first cell of each body row is its row header."""
+    """Each table gets a caption; header cells get scope="col"; the first cell of each
+    body row is its row header."""
     in_body = False
     first_cell_of_row = False
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if token.type == "table_open":
             token.attrSet("class", "table notice-table")
+            headers = _header_texts(tokens, index)
+            token.meta["caption"] = _caption(headers) if headers else ""
         elif token.type == "th_open":
             token.attrSet("scope", "col")
         elif token.type == "tbody_open":
@@ -82,6 +111,9 @@ def _accessible_tables(tokens: list[Token]) -> None:
         elif token.type == "td_close" and first_cell_of_row:
             token.tag = "th"
             first_cell_of_row = False
+
+
+_md.add_render_rule("table_open", _render_table_open)
 
 
 def _convert(text: str) -> RenderedNotice:

@@ -38,3 +38,32 @@ def test_heading_ids_are_stable_ascii_slugs():
     )
     assert slugify("Hvor lenge vi lagrer data") == "hvor-lenge-vi-lagrer-data"
     assert slugify("Særlige kategorier – ØKONOMI") == "saerlige-kategorier-okonomi"
+
+
+TABLE = """\
+## Formål
+
+| Formål | Rettslig grunnlag | Lagringstid |
+| --- | --- | --- |
+| Svare deg | GDPR art. 6 nr. 1 bokstav f | Ett år |
+"""
+
+
+@pytest.mark.django_db
+def test_a_table_in_a_notice_gets_a_caption_naming_its_columns(client, notice_dir):
+    notice_dir.write("1.0", "2026-01-01", body=TABLE)
+
+    html = client.get("/personvern/").content.decode()
+
+    assert (
+        '<table class="table notice-table">\n'
+        "<caption>Formål, rettslig grunnlag og lagringstid</caption>" in html
+    )
+
+
+def test_the_caption_keeps_an_acronym_and_escapes_the_header_text():
+    from privacy.rendering import _convert
+
+    html = _convert("| Navn | GDPR <b> |\n| --- | --- |\n| a | b |\n").html
+
+    assert "<caption>Navn og GDPR &lt;b&gt;</caption>" in html
