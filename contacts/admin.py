@@ -39,6 +39,7 @@ from contacts.models import (
     Notification,
     WithdrawalChannel,
 )
+from contacts.models.enquiry import awaiting_due_at
 from contacts.services import (
     callbacks,
     erasure,
@@ -447,7 +448,7 @@ class EnquiryAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .with_marketing_consent()
-            .annotate(awaiting_due_at=callbacks.awaiting_due_at())
+            .annotate(awaiting_due_at=awaiting_due_at())
         )
 
     def get_ordering(self, request):

@@ -140,23 +140,25 @@ class WorkingCalendar:
 
 
 class WorkingClock:
-    """Working time elapsed up to any instant of a stretch of days, each answer a binary
-    search: for the admin index's statistics over thousands of enquiries."""
+    """Working seconds elapsed from the first period's start up to any instant of a stretch
+    of days: a binary search over the periods. contacts/callback_stats.py does the same
+    sum in SQL, from these lists (epoch seconds), for thousands of enquiries at once."""
 
     def __init__(self, periods: list[tuple[dt.datetime, dt.datetime]]) -> None:
-        self._opens = [p[0].timestamp() for p in periods]
-        self._closes = [p[1].timestamp() for p in periods]
-        self._before = [0.0]  # working seconds before each period
-        for opens, closes in zip(self._opens, self._closes, strict=True):
-            self._before.append(self._before[-1] + closes - opens)
+        self.opens = [p[0].timestamp() for p in periods]
+        self.closes = [p[1].timestamp() for p in periods]
+        self.before = []  # working seconds before each period
+        total = 0.0
+        for opens, closes in zip(self.opens, self.closes, strict=True):
+            self.before.append(total)
+            total += closes - opens
 
     def elapsed(self, at: dt.datetime) -> float:
-        """Working seconds from the first period's start to `at`."""
         t = at.timestamp()
-        i = bisect.bisect_right(self._opens, t) - 1  # the last period opened by `t`
+        i = bisect.bisect_right(self.opens, t) - 1  # the last period opened by `t`
         if i < 0:
             return 0.0
-        return self._before[i] + min(t, self._closes[i]) - self._opens[i]
+        return self.before[i] + min(t, self.closes[i]) - self.opens[i]
 
     def between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         return dt.timedelta(seconds=max(0.0, self.elapsed(end) - self.elapsed(start)))

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -34,6 +34,17 @@ class EnquiryStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (EnquiryStatus.NEW, EnquiryStatus.IN_PROGRESS)
+
+
+def awaiting_call() -> Q:
+    """A callback promise still to keep: open, due, not contacted, not restricted."""
+    due = Q(callback_due_at__isnull=False, contacted_at__isnull=True)
+    return due & Q(status__in=OPEN_STATUSES, restricted_at__isnull=True)
+
+
+def awaiting_due_at() -> Case:
+    """The due time of an enquiry awaiting its call, else NULL: the inbox's first key."""
+    return Case(When(awaiting_call(), then=F("callback_due_at")), output_field=DateTimeField())
 
 
 class FormLocation(models.TextChoices):
@@ -189,6 +200,13 @@ class Enquiry(models.Model):
                 fields=["callback_due_at"],
                 name="enquiry_callback_due",
                 condition=Q(contacted_at__isnull=True, callback_due_at__isnull=False),
+            ),
+            # The inbox's order (contacts/admin.py): no page view sorts every open enquiry.
+            models.Index(
+                awaiting_due_at().asc(nulls_last=True),
+                F("received_at").desc(),
+                F("id").desc(),
+                name="enquiry_inbox_order",
             ),
             # Quarantine: its hourly cap counts the rows received in the last hour.
             models.Index(

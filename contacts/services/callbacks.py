@@ -27,12 +27,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Case, DateTimeField, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.calendar import callback_due, working_calendar
-from contacts.models import OPEN_STATUSES, AuditAction, Enquiry, EnquiryStatus
+from contacts.models import AuditAction, Enquiry, EnquiryStatus
+from contacts.models.enquiry import awaiting_call
 from contacts.services.audit import audit
 from contacts.services.restriction import lock_unrestricted
 from contacts.services.triage import _activity as staff_activity
@@ -43,21 +44,6 @@ logger = logging.getLogger(__name__)
 REMIND_BEFORE = dt.timedelta(hours=1)
 # Links listed in one reminder; the list page has the rest.
 MAX_LINKS = 20
-
-
-def awaiting_call() -> Q:
-    """Enquiries with a promise still to keep: open, not contacted, not restricted."""
-    return Q(
-        status__in=OPEN_STATUSES,
-        contacted_at__isnull=True,
-        callback_due_at__isnull=False,
-        restricted_at__isnull=True,
-    )
-
-
-def awaiting_due_at() -> Case:
-    """The due time of an enquiry awaiting its call, else NULL: the inbox sorts on it."""
-    return Case(When(awaiting_call(), then="callback_due_at"), output_field=DateTimeField())
 
 
 def overdue(now: dt.datetime) -> Q:
