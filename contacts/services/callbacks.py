@@ -1,10 +1,10 @@
 """The callback promise ("ring tilbake innen"): staff record that they made contact, and
 staff are reminded when a call is nearly due and when it is overdue.
 
-Each enquiry gets its due time when it is stored (contacts/services/intake.py), or when it
-is let in from quarantine (`start_promise`), from the working calendar in
-contacts/calendar.py. An enquiry without a due time (one stored before the promise
-existed, or in quarantine) has no promise recorded: it is never due nor overdue.
+Each enquiry gets its due time from the working calendar (contacts/calendar.py,
+`callback_due`) when it is stored (contacts/services/intake.py), or when it is let in from
+quarantine (contacts/services/quarantine.py). An enquiry without a due time (stored before
+the promise existed, or in quarantine) has no promise recorded: never due nor overdue.
 
 Recording contact is staff activity: it moves the retention date as any triage action
 does, and an enquiry still "ny" becomes "under behandling" (someone is handling it: left
@@ -31,7 +31,7 @@ from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.calendar import callback_due, working_calendar
+from contacts.calendar import working_calendar
 from contacts.models import AuditAction, Enquiry, EnquiryStatus
 from contacts.models.enquiry import awaiting_call
 from contacts.services.audit import audit
@@ -57,14 +57,6 @@ def due_soon(now: dt.datetime) -> Q:
 
 
 # --- Writes ---------------------------------------------------------------------------------
-
-
-def start_promise(*, ids: Iterable[int], now: dt.datetime) -> int:
-    """Start the promise for these enquiries as if they came in at `now` (an enquiry let in
-    from quarantine), in the caller's transaction. Returns how many changed."""
-    return Enquiry.objects.filter(pk__in=list(ids)).update(
-        callback_due_at=callback_due(now), due_soon_reminded_at=None, overdue_reminded_at=None
-    )
 
 
 def contact_time_problem(
