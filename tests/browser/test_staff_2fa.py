@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from bench.servers import AppServer, free_port
 from tests.browser.conftest import log_in_with_password
+from tests.browser.test_accessibility import violations
 from tests.contacts.factories import make_enquiry
 from tests.servers import site_env
 
@@ -83,9 +84,11 @@ def test_a_passkey_enrolled_at_the_first_login_is_the_second_factor_at_the_next(
     log_in_with_password(page, site, user)
     expect(page).to_have_url(site + "/intern/sikkerhet/")
     expect(page.get_by_role("heading", name="Sett opp andre faktor")).to_be_visible()
+    assert violations(page) == []
     page.get_by_role("button", name="Legg til passnøkkel").click()
     expect(page.get_by_text("Vi viser dem bare nå.")).to_be_visible()
     assert page.locator(".recovery-codes li").count() == 10
+    assert violations(page) == []
     page.get_by_role("link", name=re.compile("fortsett")).click()
     expect(page.get_by_role("link", name="Innlogging og sikkerhet")).to_be_visible()
     stored = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
@@ -95,6 +98,8 @@ def test_a_passkey_enrolled_at_the_first_login_is_the_second_factor_at_the_next(
     log_out(page)
     log_in_with_password(page, site, user)
     expect(page).to_have_url(re.compile(r"/intern/sikkerhet/andre-faktor/"))
+    expect(page.get_by_role("button", name="Bruk passnøkkel")).to_be_visible()
+    assert violations(page) == []
     page.get_by_role("button", name="Bruk passnøkkel").click()
     expect(page).to_have_url(site + "/intern/")
     page.goto(site + "/intern/contacts/enquiry/")
@@ -151,6 +156,9 @@ def test_a_staff_user_without_a_device_cannot_open_the_enquiries(
         expect(page).to_have_url(site + "/intern/sikkerhet/")
         expect(page.get_by_role("heading", name="Sett opp andre faktor")).to_be_visible()
         expect(page.get_by_text(NAME)).to_have_count(0)
+    page.get_by_role("link", name="Legg til autentiseringsapp").click()
+    expect(page.locator(".qr svg")).to_be_visible()
+    assert violations(page) == []
     assert page.console.errors == []
 
 
