@@ -8,9 +8,11 @@ default. URL-shaped values (database, cache, e-mail) are parsed by django-enviro
 from __future__ import annotations
 
 import os
+import re
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator, validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -82,3 +84,35 @@ def env_cache(name: str, raw: str) -> dict:
 
 def env_email(name: str, raw: str) -> dict:
     return _parse_url(name, environ.Env.email_url_config, raw)
+
+
+_TEL = re.compile(r"^tel:\+[0-9][0-9().-]*[0-9]$")
+
+
+def _is_contact_uri(value: str) -> bool:
+    """mailto:address, https://... or tel:+47..., the URIs RFC 9116 names for Contact."""
+    if value.startswith("mailto:"):
+        try:
+            validate_email(value.removeprefix("mailto:"))
+        except ValidationError:
+            return False
+        return True
+    if value.startswith("https://"):
+        try:
+            URLValidator(schemes=["https"])(value)
+        except ValidationError:
+            return False
+        return True
+    return bool(_TEL.match(value))
+
+
+def env_contact_uris(name: str) -> list[str]:
+    """Comma-separated contact URIs (mailto:, https:, tel:), each checked."""
+    values = env_list(name)
+    for value in values:
+        if not _is_contact_uri(value):
+            raise ImproperlyConfigured(
+                f"{name} must be mailto:, https:// or tel:+ addresses, comma-separated "
+                f"(for example mailto:security@pilaro.no); got {value!r}."
+            )
+    return values

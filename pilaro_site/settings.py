@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from pilaro_site.env import (
     env_bool,
     env_cache,
+    env_contact_uris,
     env_database,
     env_email,
     env_int,
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # /sitemap.xml (pilaro_site/seo.py); its template comes with the app.
+    "django.contrib.sitemaps",
     "axes",
     "csp",
     "crispy_forms",
@@ -93,6 +96,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: an answer to HEAD goes out with GET's headers and no body.
     "pilaro_site.middleware.head_without_body",
+    # Staff pages ask search engines not to index them (pilaro_site/seo.py).
+    "pilaro_site.seo.noindex_staff_pages",
     # Bodies bounded before anything reads them, whatever their encoding.
     "pilaro_site.middleware.bounded_body",
     "django.middleware.security.SecurityMiddleware",
@@ -432,6 +437,13 @@ COMPANY = {
     "address": env_str("PILARO_COMPANY_ADDRESS"),
     "org_number": env_str("PILARO_COMPANY_ORG_NUMBER"),
 }
+
+# --- The site on the open web (pilaro_site/seo.py) --------------------------------------
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability, as mailto:,
+# https:// or tel:+ addresses, comma-separated, the preferred first. Unset: the file is not
+# served (404) and check --deploy warns. Canonical links, the sitemap and security.txt use
+# PILARO_SITE_URL (above), or each request's own address when it is unset.
+SECURITY_CONTACTS = env_contact_uris("PILARO_SECURITY_CONTACT")
 
 # --- Staff login: passkeys and authenticator apps ------------------------------------------
 # The name an authenticator app and a passkey prompt show.

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from pilaro_site import views
+from pilaro_site import seo, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("robots.txt", seo.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
+    path(".well-known/security.txt", seo.security_txt, name="security-txt"),
     # The person's own page reads enquiries, so it lives in contacts; mounted beside the
     # notice, where people look for it.
     path("personvern/mine-opplysninger/", include("contacts.selfservice.urls")),

@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/pilaro",
     "PILARO_NOTIFY_EMAILS": "saksbehandler@pilaro.example",
     "PILARO_SITE_URL": "https://pilaro.example",
+    "PILARO_SECURITY_CONTACT": "mailto:security@pilaro.example",
 }
 
 
