@@ -38,6 +38,10 @@ PUBLIC_URLS = [
     "/kontakt/",
     "/kontakt/takk/",
     "/healthz/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/sitemap.xml?p=x",
+    "/.well-known/security.txt",
     "/intern/login/",
 ]
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "BREW"]
