@@ -50,7 +50,8 @@ def bounded_body(get_response: Callable[[HttpRequest], HttpResponse]) -> Callabl
             return render(request, "400_body.html", status=400)
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return render(request, "413.html", status=413)
-        # MULTIPART-REFUSAL (re-enabled once the test client posts url-encoded)
+        if meta.get("CONTENT_TYPE", "").lower().startswith("multipart/"):
+            return render(request, "400_body.html", status=400)
         return get_response(request)
 
     return middleware

@@ -26,6 +26,30 @@ PG_START_HINT = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _forms_posted_as_browsers_post_them():
+    """Django's test client posts a dict as multipart/form-data; browsers post our forms
+    (none has an enctype) url-encoded, and the site refuses multipart bodies
+    (pilaro_site/middleware.py). So here a dict is posted as a browser posts it. A test
+    that needs a multipart body posts bytes it encoded itself."""
+    from unittest import mock
+    from urllib.parse import urlencode
+
+    from django.test.client import MULTIPART_CONTENT, Client
+
+    original = Client.post
+
+    def post(self, path, data=None, content_type=MULTIPART_CONTENT, *args, **kwargs):
+        if content_type == MULTIPART_CONTENT and hasattr(data, "items"):
+            pairs = data.lists() if hasattr(data, "lists") else data.items()
+            data = urlencode(list(pairs), doseq=True)
+            content_type = "application/x-www-form-urlencoded"
+        return original(self, path, data, content_type, *args, **kwargs)
+
+    with mock.patch.object(Client, "post", post):
+        yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Stop the run with one clear line unless PostgreSQL answers; never fall back."""
     import psycopg

@@ -98,13 +98,14 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
         return self.filter(condition)
 
     def index_counts(self, today: dt.date | None = None) -> dict[str, int]:
-        """For the admin index: how many are new, how many open ones nobody has taken, and
-        how many legal holds have come up for review."""
+        """For the admin index: how many are new, how many open ones nobody has taken, how
+        many legal holds have come up for review, and how many wait in quarantine."""
         today = today or timezone.localdate()
         return {
             "new": self.filter(status=EnquiryStatus.NEW).count(),
             "unassigned": self.open().filter(assignee__isnull=True).count(),
             "holds_due": self.holds_due_for_review(today).count(),
+            "quarantine": self.filter(status=EnquiryStatus.QUARANTINE).count(),
         }
 
 

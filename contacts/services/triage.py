@@ -61,13 +61,16 @@ def assign(*, ids: Iterable[int], assignee: AbstractBaseUser | None) -> int:
 
 def set_status(*, ids: Iterable[int], status: str) -> int:
     """Raises EnquiryRestricted, changing none, when any of them is restricted."""
-    if status not in EnquiryStatus.values:
-        raise ValueError(f"unknown status {status!r}")
+    if status not in EnquiryStatus.values or status == EnquiryStatus.QUARANTINE:
+        raise ValueError(f"no enquiry is set to status {status!r} by hand")
     with transaction.atomic():
         found = lock_unrestricted(ids)
-        return Enquiry.objects.filter(pk__in=found).update(
-            status=status, **_activity(timezone.now(), status=status)
-        )
+        rows = Enquiry.objects.filter(pk__in=found)
+        if status != EnquiryStatus.SPAM:
+            # Out of quarantine only through "Slipp inn" (services.quarantine.release): it
+            # queues the staff e-mail and sets the callback due time. Spam stays possible.
+            rows = rows.exclude(status=EnquiryStatus.QUARANTINE)
+        return rows.update(status=status, **_activity(timezone.now(), status=status))
 
 
 def add_note(*, enquiry: Enquiry, author: AbstractBaseUser, text: str) -> Note:

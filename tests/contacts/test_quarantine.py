@@ -319,3 +319,29 @@ def test_a_fast_preview_post_says_it_would_go_to_quarantine_and_stores_nothing(
     assert "Det ville blitt lagt i karantene" in response.content.decode()
     assert "etter at skjemaet ble vist (minst 3)" in response.content.decode()
     assert not Enquiry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_slipp_inn_takes_an_enquiry_out_of_quarantine_but_it_can_be_marked_spam():
+    held = quarantine.hold(submission=submission(), reason="Sendt etter 1 sekund")
+
+    moved = triage.set_status(ids=[held.pk], status="besvart")
+
+    held.refresh_from_db()
+    assert (moved, held.status, held.callback_due_at) == (0, "karantene", None)
+    assert triage.set_status(ids=[held.pk], status="spam") == 1
+    held.refresh_from_db()
+    assert held.status == "spam"
+    with pytest.raises(ValueError):
+        triage.set_status(ids=[held.pk], status="karantene")
+
+
+@pytest.mark.django_db
+def test_the_admin_index_links_to_the_enquiries_in_quarantine(client, alice):
+    without = client.get("/intern/").content.decode()
+    quarantine.hold(submission=submission(), reason="Sendt etter 1 sekund")
+
+    html = client.get("/intern/").content.decode()
+
+    assert "i karantene" not in without
+    assert re.search(r'href="[^"]*\?status=karantene"><strong>1</strong> i karantene', html)
