@@ -37,6 +37,7 @@ import psycopg
 from bench import BenchError, load, mail, targets, wrk
 from bench.admin_session import USERNAME
 from bench.mailsink import MailSink
+from bench.proxy import NGINX, TlsProxy
 from bench.servers import (
     BIN,
     ROOT,
@@ -224,6 +225,25 @@ class Bench:
                 "static": static,
                 "ratio": measured["requests_per_second"] / static["requests_per_second"],
             }
+        return results
+
+    def reading_through_proxy(self, direct: dict) -> dict:
+        """The same pages through nginx as production runs it (deploy/): TLS, buffering,
+        the access log. Reported beside the direct figures; the proxy may cost throughput,
+        and the ratio says how much. Without nginx on the machine: reported as missing."""
+        if not Path(NGINX).exists():
+            log("reading through the proxy: nginx is not installed (make proxy); skipped")
+            return {"skipped": "nginx is not installed"}
+        log("reading: the same pages through nginx (TLS)")
+        results = {}
+        with TlsProxy(f"127.0.0.1:{self.port}") as proxy:
+            for name, page in (("personvern", "/personvern/"), ("home", "/")):
+                measured = wrk.reading(proxy.base + page, self.plan.read_seconds)
+                rps = direct[name]["page"]["requests_per_second"]
+                results[name] = {
+                    "page": measured,
+                    "ratio_to_direct": measured["requests_per_second"] / rps,
+                }
         return results
 
     def form(self) -> dict:
@@ -463,6 +483,9 @@ def measure(bench: Bench, smoke: bool) -> dict:
             "mode": "smoke" if smoke else "full",
             "machine": bench.machine(),
             "reading": bench.reading(),
+        }
+        results["reading_through_proxy"] = bench.reading_through_proxy(results["reading"])
+        results |= {
             "form": bench.form(),
             "flood": bench.flood(),
             "mail": bench.mail(),

@@ -233,7 +233,24 @@ def _sending(r: dict) -> str:
     return f"{rate:.0f} e-mails/s, the last {drained:.1f} s after the last enquiry"
 
 
+def _through_proxy(name: str) -> Callable[[dict], str]:
+    def show(r: dict) -> str:
+        node = r.get("reading_through_proxy", {})
+        if name not in node:
+            return node.get("skipped", "not measured")
+        page = node[name]["page"]
+        return (
+            f"{page['requests_per_second']:.0f}/s, p99 {_number(page['p99_ms'])} ms: "
+            f"{node[name]['ratio_to_direct']:.2f}x direct"
+        )
+
+    return show
+
+
 FIGURES = [
+    Figure("read_proxy_personvern", "read /personvern/ through nginx (TLS)",
+           _through_proxy("personvern")),
+    Figure("read_proxy_home", "read / through nginx (TLS)", _through_proxy("home")),
     Figure("mail_latency_form_load", "stored → mail server, during form load",
            lambda r: _latency(r["form"]["mail"])),
     Figure("mail_rate_form_load", "worker sending, form load", _sending),

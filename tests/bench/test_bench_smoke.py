@@ -105,3 +105,14 @@ def test_the_worker_count_is_gunicorn_conf_py_s_own(smoke):
     env = bench_env("postgres://unused", port=1)
 
     assert report["machine"]["gunicorn_workers"] == gunicorn_settings(env)["workers"]
+
+
+def test_the_pages_are_also_read_through_nginx_and_the_ratio_reported(smoke):
+    result, report = smoke
+
+    for name in ("home", "personvern"):
+        node = report["reading_through_proxy"][name]
+        assert node["page"]["requests_per_second"] > 0
+        assert node["page"]["non_2xx"] == 0  # every answer through the proxy was a page
+        assert node["ratio_to_direct"] > 0
+    assert "x direct" in result.stdout
