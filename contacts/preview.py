@@ -7,7 +7,6 @@ form exactly as the real one would and says what would be stored; it stores noth
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from contacts.forms import EnquiryForm, Outcome
 from contacts.models import FormLocation
 from privacy.registry import Notice, get_registry
+from staff.policy import verified_staff_required
 
 
 def _context(form: EnquiryForm, notice: Notice) -> dict:
@@ -37,7 +37,7 @@ def draft_form(request: HttpRequest, notice: Notice) -> str:
 
 
 @never_cache
-@staff_member_required
+@verified_staff_required
 @require_POST
 def preview(request: HttpRequest, version: str) -> HttpResponse:
     notice = get_registry().get(version)

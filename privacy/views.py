@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from pagecache import shared_page
 from privacy import rendering
 from privacy.registry import Notice, Registry, get_registry
+from staff.policy import second_factor_passed
 
 # A deploy restarts the processes and may change templates: no page is older than this.
 _PROCESS_STARTED = timezone.now()
@@ -49,7 +50,8 @@ def _page(
 
 def _is_staff(request: HttpRequest) -> bool:
     # Without a session cookie this reads no database: anonymous readers stay DB-free.
-    return request.user.is_active and request.user.is_staff
+    # Drafts are for staff who have passed the second factor, like the admin.
+    return request.user.is_active and request.user.is_staff and second_factor_passed(request)
 
 
 def _visible(registry: Registry, version: str, request: HttpRequest) -> Notice:

@@ -25,3 +25,22 @@ def second_factor_passed(request: HttpRequest) -> bool:
         return True
     is_verified = getattr(request.user, "is_verified", None)  # set by OTPMiddleware
     return bool(is_verified and is_verified())
+
+
+def verified_staff_required(view):
+    """A staff page outside the admin (a draft's preview): an active staff user whose
+    session has passed the second factor; anyone else goes to the admin's login, which
+    sends a password-only session on to the second factor."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        user = request.user
+        if user.is_active and user.is_staff and second_factor_passed(request):
+            return view(request, *args, **kwargs)
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+
+    return wrapped

@@ -115,6 +115,19 @@ def test_a_draft_is_hidden_from_the_public(client, three_versions):
         assert "2.0" not in client.get("/personvern/versjoner/").content.decode()
 
 
+def test_a_staff_session_with_the_password_only_sees_no_draft(client, three_versions):
+    user = get_user_model().objects.create_user("bob", password="pw", is_staff=True)
+    client.force_login(user)  # the password, not the second factor
+
+    with on("2026-07-01"):
+        assert client.get("/personvern/versjoner/2.0/").status_code == 404
+        assert "2.0" not in client.get("/personvern/versjoner/").content.decode()
+        preview = client.post("/kontakt/forhandsvisning/2.0/", {})
+
+    assert preview.status_code == 302
+    assert preview["Location"].startswith("/intern/login/")
+
+
 def test_staff_can_preview_a_draft(staff_client, three_versions):
     with on("2026-07-01"):
         response = staff_client.get("/personvern/versjoner/2.0/")
