@@ -40,7 +40,8 @@ def _forms_posted_as_browsers_post_them():
     original = Client.post
 
     def post(self, path, data=None, content_type=MULTIPART_CONTENT, *args, **kwargs):
-        if content_type == MULTIPART_CONTENT and hasattr(data, "items"):
+        if content_type == MULTIPART_CONTENT and (data is None or hasattr(data, "items")):
+            data = {} if data is None else data
             pairs = data.lists() if hasattr(data, "lists") else data.items()
             data = urlencode(list(pairs), doseq=True)
             content_type = "application/x-www-form-urlencoded"

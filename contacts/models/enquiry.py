@@ -98,8 +98,7 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
         return self.filter(condition)
 
     def index_counts(self, today: dt.date | None = None) -> dict[str, int]:
-        """For the admin index: how many are new, how many open ones nobody has taken, how
-        many legal holds have come up for review, and how many wait in quarantine."""
+        """For the admin index: new, open and unassigned, holds due, and in quarantine."""
         today = today or timezone.localdate()
         return {
             "new": self.filter(status=EnquiryStatus.NEW).count(),

@@ -58,6 +58,9 @@ def test_a_get_shows_a_button_and_uses_nothing(client, sent_link):
     assert "no-store" in response["Cache-Control"]
     assert state() == before
     assert "sessionid" not in response.cookies
+    # The secret is in the address only: no canonical link or og:url repeats it.
+    secret = sent_link.rstrip("/").rsplit("/", 1)[1]
+    assert secret not in html
 
 
 def test_the_post_opens_the_session_once(client, sent_link):
