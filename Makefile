@@ -38,7 +38,16 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --omit=peer --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.package-lock.json
+# Our bokmål translations of the admin strings Django leaves in English (locale/).
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing gettext (msgfmt) for the translations"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } \
+	  || { echo "msgfmt is missing and could not be installed: apt-get install gettext"; exit 1; }; }
+	msgfmt --check --output-file=$@ $<
+
+install: $(VENV)/.installed node_modules/.package-lock.json $(MESSAGES)
 
 # Debian's Chromium for the browser tests (no browser can be downloaded by Playwright).
 CHROMIUM ?= /usr/bin/chromium

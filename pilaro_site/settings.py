@@ -234,6 +234,9 @@ LANGUAGES = [("nb", "Norsk bokmål")]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Our own bokmål for the admin strings Django 5.2 ships untranslated (locale/nb/LC_MESSAGES);
+# `make install` compiles the .po file (the .mo is build output, not committed).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files ---------------------------------------------------------------------
 # Our own files live in static/; Bootstrap's CSS comes from the npm package installed by
