@@ -13,14 +13,11 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 
-from contacts.models import AuditAction, AuditEntry, Enquiry, EnquiryStatus
-from contacts.services.audit import audit
+from contacts.models import AuditAction, Enquiry, EnquiryStatus
+from contacts.services.staff_digest import DailyDigest, send_once_a_day
 
 logger = logging.getLogger(__name__)
 
@@ -52,37 +49,21 @@ def _text(counts: dict[str, int]) -> tuple[str, str]:
     return subject, body
 
 
-def _lock_digest() -> None:
-    """Serialise digest runs (two workers, a retry): the second waits, then sees the
-    first one's audit entry. On SQLite (development) there is only one process."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('contacts.purge_digest'))")
+DIGEST = DailyDigest(
+    lock="contacts.purge_digest",
+    action=AuditAction.PURGE_DIGEST,
+    counts=due_for_erasure,
+    worth_sending=lambda counts: counts["total"] > 0,
+    text=_text,
+    without_recipients="No PILARO_NOTIFY_EMAILS set: no digest of the coming erasures",
+)
 
 
 def send_digest() -> bool:
     """E-mail staff the count when an enquiry is due for erasure within DAYS days: at most
-    once a day (Oslo), however often it runs. True when this call sent it.
-
-    The audit entry that marks the day as done is written in the transaction that sends,
-    so a failed send leaves the day open for a retry."""
-    recipients = settings.CONTACTS_NOTIFY_EMAILS
-    if not recipients:
-        logger.warning("No PILARO_NOTIFY_EMAILS set: no digest of the coming erasures")
+    once a day (Oslo), however often it runs (staff_digest). True when this call sent it."""
+    counts = send_once_a_day(DIGEST)
+    if counts is None:
         return False
-    now = timezone.now()
-    with transaction.atomic():
-        _lock_digest()
-        done = AuditEntry.objects.filter(
-            action=AuditAction.PURGE_DIGEST, at__date=timezone.localdate(now)
-        )
-        if done.exists():
-            return False
-        counts = due_for_erasure(now)
-        if not counts["total"]:
-            logger.info("Purge digest: nothing to erase within %s days, nothing sent", DAYS)
-            return False
-        send_mail(*_text(counts), None, recipients)
-        audit(actor=None, action=AuditAction.PURGE_DIGEST, ids=[])
     logger.info("Purge digest sent: %s to be erased within %s days", counts["total"], DAYS)
     return True

@@ -20,15 +20,15 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.keys import person_key
-from contacts.models import AuditAction, AuditEntry, SubjectRequest, one_month_after
+from contacts.models import AuditAction, SubjectRequest, one_month_after
 from contacts.services.audit import audit
+from contacts.services.staff_digest import DailyDigest, send_once_a_day
 
 logger = logging.getLogger(__name__)
 
@@ -218,38 +218,23 @@ def _reminder_text(counts: dict[str, int]) -> tuple[str, str]:
     return subject, body
 
 
-def _lock_reminder() -> None:
-    """Serialise reminder runs (two workers, a retry): the second waits, then sees the
-    first one's audit entry. On SQLite (development) there is only one process."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('contacts.subject_reminder'))")
+REMINDER = DailyDigest(
+    lock="contacts.subject_reminder",
+    action=AuditAction.SUBJECT_DEADLINE_REMINDER,
+    counts=lambda now: deadline_counts(timezone.localdate(now)),
+    worth_sending=lambda counts: bool(counts["overdue"] or counts["due_soon"]),
+    text=_reminder_text,
+    without_recipients="No PILARO_NOTIFY_EMAILS set: no reminder about subject requests",
+)
 
 
 def send_deadline_reminder() -> bool:
     """E-mail staff the counts when an open request is overdue or due within
     CONTACTS_SUBJECT_REQUEST_WARN_DAYS days: at most once a day (Oslo), however often it
-    runs. No personal data: counts and a link. True when this call sent it.
-
-    The audit entry that marks the day as done is written in the transaction that sends,
-    so a failed send leaves the day open for a retry."""
-    recipients = settings.CONTACTS_NOTIFY_EMAILS
-    if not recipients:
-        logger.warning("No PILARO_NOTIFY_EMAILS set: no reminder about subject requests")
+    runs (staff_digest). No personal data: counts and a link. True when this call sent it."""
+    counts = send_once_a_day(REMINDER)
+    if counts is None:
         return False
-    today = timezone.localdate()
-    with transaction.atomic():
-        _lock_reminder()
-        sent_today = AuditEntry.objects.filter(
-            action=AuditAction.SUBJECT_DEADLINE_REMINDER, at__date=today
-        )
-        if sent_today.exists():
-            return False
-        counts = deadline_counts(today)
-        if not counts["overdue"] and not counts["due_soon"]:
-            return False
-        send_mail(*_reminder_text(counts), None, recipients)
-        audit(actor=None, action=AuditAction.SUBJECT_DEADLINE_REMINDER, ids=[])
     logger.info(
         "Subject request reminder sent: %s overdue, %s due soon",
         counts["overdue"],
