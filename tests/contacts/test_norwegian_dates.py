@@ -7,13 +7,16 @@ import datetime as dt
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import strip_tags
 
 from contacts.templatetags.norwegian_dates import (
     html_datetime,
     norwegian_date,
     norwegian_datetime,
 )
+from tests.contacts.factories import make_enquiry
 
 UTC = dt.UTC
 WINTER_UTC = dt.datetime(2026, 11, 25, 15, 23, 10, 305152, tzinfo=UTC)
@@ -66,3 +69,15 @@ def test_the_machine_readable_time_is_valid_html_to_the_second():
     assert html_datetime(WINTER_UTC) == "2026-11-25T16:23:10+01:00"
     assert html_datetime("2026-07-04T21:05:00.123456+00:00") == "2026-07-04T23:05:00+02:00"
     assert html_datetime(None) == ""
+
+
+@pytest.mark.django_db
+def test_the_person_s_own_pages_say_times_the_same_way():
+    """The self-service overview and copy list enquiries with this template."""
+    enquiry = make_enquiry(received_at=WINTER_UTC, marketing=True)
+
+    html = render_to_string("selfservice/_enquiries.html", {"enquiries": [enquiry]})
+
+    text = strip_tags(html)
+    assert text.count("25. november 2026 kl. 16.23") == 3  # received, two consents given
+    assert "16:23" not in text and "2026-11-25" not in text
