@@ -13,11 +13,12 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/pilaro
 RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install browser proxy run serve serve-tls worker test lint format lock collectstatic audit bench screenshots
+.PHONY: help install browser proxy run demo serve serve-tls worker test lint format lock collectstatic audit bench screenshots
 
 help:
 	@echo "make run     - development server at http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set)"
 	@echo "make test    - lint and the whole test suite, on PostgreSQL"
+	@echo "make demo    - a demo inbox for make run: a saksbehandler login and example enquiries"
 	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
 	@echo "make serve-tls - make serve behind nginx (deploy/), https://localhost:8443, self-signed, with the worker"
 	@echo "make worker  - the job worker (staff e-mail, nightly purge), beside make serve, same environment"
@@ -69,12 +70,21 @@ proxy:
 collectstatic: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
-run: export DJANGO_DEBUG ?= 1
+# Development: links in e-mails point at RUN_ADDR, and staff e-mail (new enquiries,
+# reminders) goes to a stand-in address, printed on the console unless EMAIL_URL is set.
+DEV_NOTIFY_EMAILS := ansatte@localhost
+run demo: export DJANGO_DEBUG ?= 1
+run demo: export PILARO_SITE_URL ?= http://$(RUN_ADDR)
+demo: export RUN_ADDR := $(RUN_ADDR)
+run: export PILARO_NOTIFY_EMAILS ?= $(DEV_NOTIFY_EMAILS)
 run: install
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) sync_notices
 	@echo "Serving the site at http://$(RUN_ADDR)/ (admin at http://$(RUN_ADDR)/$${DJANGO_ADMIN_PATH:-intern/})"
-	@echo "For a demo inbox: DJANGO_DEBUG=1 $(MANAGE) demo   (then log in as saksbehandler / demo-saksbehandler)"
+	@if [ -z "$${EMAIL_URL:-}" ]; then \
+	  echo "Staff e-mail is printed here, not sent: to $${PILARO_NOTIFY_EMAILS:-nobody (PILARO_NOTIFY_EMAILS is empty)}"; \
+	fi
+	@echo "For a demo inbox, in another terminal: make demo RUN_ADDR=$(RUN_ADDR)"
 	@# On PostgreSQL a job worker runs beside the server and stops with it; on SQLite
 	@# jobs run in the server's own process (jobs/queue.py).
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
@@ -85,6 +95,13 @@ run: install
 	  echo "No DATABASE_URL: jobs (staff e-mail) run in the server's own process"; \
 	  exec $(MANAGE) runserver $(RUN_ADDR); \
 	fi
+
+# A demo inbox for `make run` (development only): a saksbehandler login and made-up
+# enquiries; it prints where to log in.
+demo: install
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) sync_notices
+	$(MANAGE) demo
 
 serve: export DJANGO_DEBUG := 0
 serve: collectstatic

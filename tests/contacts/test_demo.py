@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth.models import User
@@ -43,3 +44,15 @@ def test_demo_makes_a_saksbehandler_and_enquiries_in_every_status(settings, clie
     assert user.check_password("demo-saksbehandler")
     log_in_verified(client, user)
     assert client.get("/intern/contacts/enquiry/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_prints_the_admin_on_the_address_the_server_runs_on(settings, monkeypatch):
+    settings.DEBUG = True
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    monkeypatch.setenv("RUN_ADDR", "127.0.0.1:8123")
+    out = io.StringIO()
+
+    call_command("demo", count=1, stdout=out)
+
+    assert "Log in at http://127.0.0.1:8123/intern/ as saksbehandler" in out.getvalue()

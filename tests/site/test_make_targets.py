@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.request
 
-from tests.servers import Server, clean_env, free_port
+from bench.servers import run
+from tests.servers import Browser, Server, clean_env, free_port, query
 from tests.site.conftest import PRODUCTION_ENV
 
 
@@ -24,14 +26,37 @@ def make(target: str, addr: str, env: dict[str, str]) -> Server:
     return Server(command, env, f"http://{addr}/healthz/", seconds=120)
 
 
-def test_make_run_serves_the_home_page(scratch_database_url):
+def test_make_run_serves_the_home_page_and_prints_staff_email(scratch_database_url):
     addr = f"127.0.0.1:{free_port()}"
-    env = clean_env(RUN_ADDR=addr, DATABASE_URL=scratch_database_url)
-    with make("run", addr, env):
+    env = clean_env(RUN_ADDR=addr, DATABASE_URL=scratch_database_url, PILARO_MIN_FILL_SECONDS="0")
+    with make("run", addr, env) as server:
         status, _, body = get(f"http://{addr}/")
+        browser = Browser(f"http://{addr}")
+        posted, _ = browser.request("POST", "/kontakt/", browser.form())
+        # The worker beside the server sends the notification: the console shows it.
+        deadline = time.monotonic() + 60
+        while "To: ansatte@localhost" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        output = server.output()
 
     assert status == 200
     assert "Ønsker du at vi skal ta kontakt med deg?" in body.decode()
+    assert posted == 303
+    assert "Staff e-mail is printed here, not sent: to ansatte@localhost" in output
+    # Not left waiting for an address: printed, with a link to where the server runs.
+    assert "To: ansatte@localhost" in output
+    assert f"http://{addr}/intern/contacts/enquiry/" in output
+    assert f"make demo RUN_ADDR={addr}" in output
+
+
+def test_make_demo_prints_the_address_make_run_serves_on(scratch_database_url):
+    addr = f"127.0.0.1:{free_port()}"
+    env = clean_env(RUN_ADDR=addr, DATABASE_URL=scratch_database_url)
+
+    output = run(["make", "--no-print-directory", "demo", f"RUN_ADDR={addr}"], env, timeout=300)
+
+    assert f"Log in at http://{addr}/intern/ as saksbehandler / demo-saksbehandler" in output
+    assert query(scratch_database_url, "SELECT count(*) FROM contacts_enquiry")[0][0] == 36
 
 
 def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_files(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import random
 
 from django.conf import settings
@@ -71,6 +72,14 @@ MESSAGES = [
 ]
 
 
+def login_url() -> str:
+    """The admin on the address the development server runs on: RUN_ADDR as `make run`
+    and `make demo` use it, else PILARO_SITE_URL."""
+    addr = os.environ.get("RUN_ADDR", "").strip()
+    base = f"http://{addr}" if addr else settings.SITE_URL
+    return f"{base}/{settings.ADMIN_PATH}"
+
+
 class Command(BaseCommand):
     help = "Development only: a demo Saksbehandler login and a few dozen example enquiries."
 
@@ -92,8 +101,10 @@ class Command(BaseCommand):
                 self._enquiry(i, rng, user, now=timezone.now())
         if verbosity:
             self.stdout.write(
-                f"{count} example enquiries created. Log in at "
-                f"{settings.SITE_URL}/{settings.ADMIN_PATH} as {USERNAME} / {PASSWORD}"
+                f"{count} example enquiries created. Log in at {login_url()} as "
+                f"{USERNAME} / {PASSWORD}\n"
+                "The first login sets up a second factor (an authenticator app or a passkey); "
+                "to skip it in development, run the server with PILARO_STAFF_2FA=optional."
             )
 
     def _enquiry(self, i: int, rng: random.Random, user: User, *, now: dt.datetime) -> None:
