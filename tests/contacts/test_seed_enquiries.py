@@ -25,6 +25,8 @@ def shape(enquiry: Enquiry) -> dict:
         "shown": (enquiry.notice_version_id, enquiry.information_text, enquiry.form_location),
         "notifications": 1 if hasattr(enquiry, "notification") else 0,
         "active_when_received": enquiry.last_activity_at == enquiry.received_at,
+        "callback_due_after_receipt": enquiry.callback_due_at is not None
+        and enquiry.callback_due_at > enquiry.received_at,
     }
 
 
@@ -43,3 +45,7 @@ def test_seeded_enquiries_have_the_shape_of_enquiries_from_the_form(settings, ex
     for enquiry in seeded:
         assert shape(enquiry) == expected
     assert seeded.expired(from_form.received_at).exists() == expired
+    # Calls made on the answered and closed ones only, so the inbox has calls to make.
+    for enquiry in seeded:
+        called = enquiry.status in ("besvart", "lukket")
+        assert (enquiry.contacted_at is not None) == called, enquiry.status

@@ -24,18 +24,22 @@ from privacy.registry import get_registry
 # last active at the same time, its retention date by the rule (contacts/retention.py), the
 # notice version and information text the form shows, a consent row per consent the form
 # asks for with its label text (a third say yes to marketing, the rest answer as the form's
-# defaults), and one staff notification (sent, as it would be by now).
+# defaults), and one staff notification (sent, as it would be by now). The callback is due
+# a day after receipt (the calendar's "1 working day", simplified: enough for the inbox's
+# due-first order to have real due times), and answered or closed enquiries were called.
 # tests/contacts/test_seed_enquiries.py compares the two.
 ENQUIRIES = """
 INSERT INTO contacts_enquiry (name, company, email, phone, message, received_at,
     last_activity_at, notice_version_id, information_text, form_location, status,
     assignee_id, retain_until, legal_hold_reason, legal_hold_review_on, restricted_reason,
-    restricted_at, form_nonce)
+    restricted_at, form_nonce, callback_due_at, contacted_at)
 SELECT 'Testperson ' || g, CASE WHEN g %% 3 = 0 THEN 'Firma ' || (g %% 500) ELSE '' END,
     'person' || g || '@example.no', '+479' || lpad((g %% 10000000)::text, 7, '0'), '',
     received, received, %(version)s, %(information_text)s, %(location)s,
     (ARRAY['ny', 'under_behandling', 'besvart', 'lukket', 'spam'])[1 + g %% 5], NULL,
-    {retain_until}, '', NULL, '', NULL, %(prefix)s || g
+    {retain_until}, '', NULL, '', NULL, %(prefix)s || g,
+    received + interval '1 day',
+    CASE WHEN g %% 5 IN (2, 3) THEN received + interval '3 hours' END
 FROM (
     SELECT g, CASE WHEN %(expired)s THEN now() - interval '800 days'
                    ELSE now() - (g %% 700) * interval '1 hour' END AS received
