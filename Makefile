@@ -167,4 +167,4 @@ lock:
 	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet uv
 	.lock-venv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
 	rm -rf .lock-venv
-	npm install --package-lock-only --ignore-scripts --omit=peer
+	npm install --package-lock-only --ignore-scripts
