@@ -130,6 +130,8 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = "logglinje"
         verbose_name_plural = "revisjonslogg"
+        # Without it, "view" shows one's own lines only (contacts/admin.py).
+        permissions = [("view_all_auditentries", "Kan se hele revisjonsloggen")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.count})"
