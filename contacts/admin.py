@@ -18,6 +18,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -57,6 +58,13 @@ def _is_email(text: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def _yes_no(value: bool) -> str:
+    """Django's yes/no icon, with "Ja"/"Nei" for screen readers where Django's says
+    "True"/"False" in every language."""
+    icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
+    return format_html('<img src="{}" alt="{}">', icon, "Ja" if value else "Nei")
 
 
 # --- Filters ------------------------------------------------------------------------------
@@ -232,7 +240,7 @@ class ConsentInline(admin.TabularInline):
     model = Consent
     extra = 0
     can_delete = False
-    fields = ("purpose", "given", "label_text", "given_at", "notice_version", "withdrawal")
+    fields = ("purpose", "given_display", "label_text", "given_at", "notice_version", "withdrawal")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -240,6 +248,10 @@ class ConsentInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="gitt")
+    def given_display(self, consent: Consent) -> str:
+        return _yes_no(consent.given)
 
     @admin.display(description="tilbaketrukket")
     def withdrawal(self, consent: Consent) -> str:
@@ -501,9 +513,9 @@ class EnquiryAdmin(admin.ModelAdmin):
         url = reverse("admin:contacts_enquiry_restrict", args=[enquiry.pk])
         return format_html('Ikke begrenset. <a href="{}">Begrens behandlingen</a>', url)
 
-    @admin.display(description="markedsføring", boolean=True, ordering="marketing")
-    def marketing_display(self, enquiry: Enquiry) -> bool:
-        return enquiry.marketing
+    @admin.display(description="markedsføring", ordering="marketing")
+    def marketing_display(self, enquiry: Enquiry) -> str:
+        return _yes_no(enquiry.marketing)
 
     @admin.display(description="ring innen", ordering="callback_due_at")
     def callback_display(self, enquiry: Enquiry) -> str:
@@ -895,8 +907,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("enquiry_id", "state", "attempts", "last_error", "created_at", "sent_at")
+    list_display = ("enquiry_number", "state", "attempts", "last_error", "created_at", "sent_at")
     list_filter = ("state",)
+
+    @admin.display(description="henvendelse", ordering="enquiry_id")
+    def enquiry_number(self, notification: Notification) -> str:
+        # The number only, as the audit log shows it: no join to the enquiry's own row.
+        return f"#{notification.enquiry_id}"
 
 
 @admin.register(ErasureRecord)

@@ -22,15 +22,23 @@ class NotificationState(models.TextChoices):
 class Notification(models.Model):
     """The staff e-mail about one new enquiry. It carries no personal data, nor does this."""
 
-    enquiry = models.OneToOneField(Enquiry, on_delete=models.CASCADE, related_name="notification")
-    state = models.CharField(
-        max_length=10, choices=NotificationState.choices, default=NotificationState.PENDING
+    enquiry = models.OneToOneField(
+        Enquiry,
+        verbose_name="henvendelse",
+        on_delete=models.CASCADE,
+        related_name="notification",
     )
-    attempts = models.PositiveIntegerField(default=0)
+    state = models.CharField(
+        "status",
+        max_length=10,
+        choices=NotificationState.choices,
+        default=NotificationState.PENDING,
+    )
+    attempts = models.PositiveIntegerField("forsøk", default=0)
     # The exception's class only: an SMTP error text can quote the recipient or the body.
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField("siste feil", max_length=200, blank=True)
+    created_at = models.DateTimeField("opprettet", default=timezone.now)
+    sent_at = models.DateTimeField("sendt", null=True, blank=True)
 
     class Meta:
         verbose_name = "varsel til ansatte"
