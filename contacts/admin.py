@@ -11,6 +11,9 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -21,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from contacts import (
@@ -226,12 +230,41 @@ class NoteInline(admin.TabularInline):
 
     model = Note
     extra = 1
-    fields = ("created_at", "author", "text")
-    readonly_fields = ("created_at", "author")
+    fields = ("written_at", "written_by", "text")
+    readonly_fields = ("written_at", "written_by")
     can_delete = False
+    # Django's link reads "Legg til ny Notat" (its bokmål, and the name capitalised); see
+    # EnquiryAdmin.get_inline_formsets.
+    add_text = "Legg til nytt notat"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    # A note not yet saved has neither: its row stays empty rather than showing the time
+    # the page was opened.
+    @admin.display(description="tidspunkt")
+    def written_at(self, note: Note) -> str:
+        if note.pk is None:
+            return ""
+        return date_format(timezone.localtime(note.created_at), "DATETIME_FORMAT")
+
+    @admin.display(description="skrevet av")
+    def written_by(self, note: Note) -> str:
+        if note.pk is None:
+            return ""
+        return note.author.get_username() if note.author else "–"
+
+
+class AddTextInlineFormSet(helpers.InlineAdminFormSet):
+    """An inline whose "add another" link says its inline's `add_text`."""
+
+    def inline_formset_data(self) -> str:
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = self.opts.add_text
+        return json.dumps(data)
 
 
 class ConsentInline(admin.TabularInline):
@@ -541,6 +574,28 @@ class EnquiryAdmin(admin.ModelAdmin):
             # "912 34 567", "+47 91234567" and "0047912..." all find +4791234567.
             results |= queryset.filter(phone=e164)
         return results, may_have_duplicates
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for admin_formset in admin_formsets:
+            if getattr(admin_formset.opts, "add_text", None):
+                # Django builds these itself; only the link's text differs.
+                admin_formset.__class__ = AddTextInlineFormSet
+        return admin_formsets
+
+    def response_change(self, request, obj):
+        """Django's "Henvendelse «Henvendelse #37» ble endret" names the enquiry twice (its
+        name says what it is): "Henvendelse #37 ble endret", still a link to it."""
+        if any(key in request.POST for key in (IS_POPUP_VAR, "_saveasnew", "_addanother")):
+            return super().response_change(request, obj)
+        link = format_html('<a href="{}">{}</a>', request.path, obj)
+        if "_continue" in request.POST:
+            said = format_html("{} ble endret. Du kan redigere videre nedenfor.", link)
+            self.message_user(request, said, messages.SUCCESS)
+            filters = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+            return HttpResponseRedirect(add_preserved_filters(filters, request.path))
+        self.message_user(request, format_html("{} ble endret.", link), messages.SUCCESS)
+        return self.response_post_save_change(request, obj)
 
     # --- Saving: through the services -----------------------------------------------------
 
