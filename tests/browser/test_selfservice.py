@@ -28,6 +28,7 @@ from contacts.models import (
 from contacts.selfservice.portability import SCHEMA_FILE
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_accessibility import violations
+from tests.browser.test_html_validity import nu_checker
 from tests.browser.test_visitor import focus_is_visible, tab_to
 from tests.servers import MailSink, Worker, free_port, site_env
 
@@ -275,3 +276,40 @@ def test_the_pages_off_the_happy_path_have_no_wcag_violations(
     page.goto(link)  # used
     expect(page.get_by_role("heading", level=1)).to_have_text("Lenken er brukt eller utløpt")
     no_violations(page)
+
+
+def test_the_nu_html_checker_finds_no_error_on_the_self_service_pages(
+    selfservice_site, new_page, tmp_path
+):
+    """The pages behind the link need a session, so the public pages' check cannot reach
+    them: here they are fetched as served, in the person's own session."""
+    site = selfservice_site
+    page = new_page(DESKTOP)
+    base = site.base + "/personvern/mine-opplysninger/"
+    submit_enquiry(page, site.base)
+    page.goto(base)
+    request_link(page, EMAIL)
+    page.goto(site.link_for(EMAIL))
+    served = {"lenke": page.request.get(page.url).text()}
+    page.get_by_role("button", name="Vis opplysningene mine").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dine opplysninger")
+    served["oversikt"] = page.request.get(page.url).text()
+    links = [
+        "Vis en kopi du kan lagre eller skrive ut",
+        "Trekk tilbake samtykket til markedsføring",
+        "Slett alle henvendelsene dine nå",
+        "Be om retting",
+    ]
+    for name in links:
+        page.goto(base + "oversikt/")
+        page.get_by_role("link", name=re.compile(name)).first.click()
+        served[name] = page.request.get(page.url).text()
+    files = []
+    for number, (name, html) in enumerate(served.items()):
+        assert "<main" in html, name
+        files.append(tmp_path / f"side-{number}.html")
+        files[-1].write_text(html, encoding="utf-8")
+
+    errors = [m for m in nu_checker(files) if m["type"] == "error"]
+
+    assert errors == [], json.dumps(errors, ensure_ascii=False, indent=1)
