@@ -30,7 +30,7 @@ def test_the_notes_offer_to_add_a_new_note_in_bokmal(client, alice):
 
     html = client.get(f"{ADMIN}{enquiry.pk}/change/").content.decode()
 
-    found = re.search(r'id="notes-group"\s+data-inline-type="tabular"\s+data-inline-formset="([^"]+)"', html)
+    found = re.search(r'id="notes-group"\s+[^>]*data-inline-formset="([^"]+)"', html)
     options = json.loads(html_lib.unescape(found.group(1)))["options"]
     assert options["addText"] == "Legg til nytt notat"
     assert "Legg til ny Notat" not in html
