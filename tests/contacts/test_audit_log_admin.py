@@ -90,9 +90,7 @@ def test_a_superuser_reads_every_line(client, alice, carl):
     assert listed(client.get(LOG)) == lines
 
 
-def test_whoever_could_read_the_log_before_still_reads_all_of_it(
-    client, alice, carl, monkeypatch
-):
+def test_whoever_could_read_the_log_before_still_reads_all_of_it(client, alice, carl, monkeypatch):
     """The data migration gives the new "all lines" right to the users and groups that
     had the view right before the Saksbehandler group got it."""
     contacts = apps.get_app_config("contacts")
