@@ -40,8 +40,8 @@ node_modules/.package-lock.json: package-lock.json
 	touch $@
 
 # Our bokmål translations of the admin strings Django leaves in English (locale/).
-MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+locale/%.mo: locale/%.po
 	@command -v msgfmt >/dev/null || { \
 	  echo "Installing gettext (msgfmt) for the translations"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } \
