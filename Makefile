@@ -155,7 +155,7 @@ screenshots: install browser
 # Benchmarks: gunicorn with production settings on loopback, against a throw-away
 # PostgreSQL database (BENCH_DATABASE_URL, default pilaro_bench), wrk and an async
 # generator for load. Writes bench/results.json; see docs/performance.md.
-bench: install
+bench: install proxy
 	$(BIN)/python -m bench.run
 
 # Known vulnerabilities in the locked dependencies. Exit 2 means no vulnerability service

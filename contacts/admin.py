@@ -22,7 +22,6 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -55,6 +54,7 @@ from contacts.services import (
     triage,
 )
 from contacts.services.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
+from staff.display import yes_no_icon
 
 
 def _is_email(text: str) -> bool:
@@ -63,13 +63,6 @@ def _is_email(text: str) -> bool:
     except ValidationError:
         return False
     return True
-
-
-def _yes_no(value: bool) -> str:
-    """Django's yes/no icon, with "Ja"/"Nei" for screen readers where Django's says
-    "True"/"False" in every language."""
-    icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
-    return format_html('<img src="{}" alt="{}">', icon, "Ja" if value else "Nei")
 
 
 def _short_time(value: dt.datetime) -> str:
@@ -297,7 +290,7 @@ class ConsentInline(admin.TabularInline):
 
     @admin.display(description="gitt")
     def given_display(self, consent: Consent) -> str:
-        return _yes_no(consent.given)
+        return yes_no_icon(consent.given)
 
     @admin.display(description="tilbaketrukket")
     def withdrawal(self, consent: Consent) -> str:
@@ -581,7 +574,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="markedsføring", ordering="marketing")
     def marketing_display(self, enquiry: Enquiry) -> str:
-        return _yes_no(enquiry.marketing)
+        return yes_no_icon(enquiry.marketing)
 
     @admin.display(description="ring innen", ordering="callback_due_at")
     def callback_display(self, enquiry: Enquiry) -> str:

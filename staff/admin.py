@@ -15,14 +15,30 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff import factors
+from staff.display import permission_label, yes_no_icon
 
 log = logging.getLogger(__name__)
 
 
-class StaffUserAdmin(UserAdmin):
+class NorwegianPermissions:
+    """Permission pickers in bokmål (staff.display.permission_label)."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field
+
+
+class StaffUserAdmin(NorwegianPermissions, UserAdmin):
     """Only superusers grant rights: group membership, permissions and staff status."""
 
     actions = ["reset_second_factor"]
+    list_display = ("username", "email", "first_name", "last_name", "staff_status")
+
+    @admin.display(description="Administrasjonsstatus", ordering="is_staff")
+    def staff_status(self, user) -> str:
+        return yes_no_icon(user.is_staff)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -60,7 +76,7 @@ class StaffUserAdmin(UserAdmin):
             messages.success(request, f"Andre faktor nullstilt for {reset} bruker(e).")
 
 
-class SuperuserOnlyGroupAdmin(GroupAdmin):
+class SuperuserOnlyGroupAdmin(NorwegianPermissions, GroupAdmin):
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser
 
