@@ -45,6 +45,7 @@ from contacts.models import (
     WithdrawalChannel,
 )
 from contacts.models.enquiry import awaiting_due_at
+from contacts.selfservice import information
 from contacts.services import (
     callbacks,
     erasure,
@@ -888,7 +889,13 @@ class EnquiryAdmin(admin.ModelAdmin):
         enquiries = subject_requests.find_subject_records(**form.cleaned_data, actor=request.user)
         data = subject_requests.subject_download(enquiries=enquiries, actor=request.user)
         if not as_json:
-            context = {"data": data, "enquiries": enquiries}
+            # With the art. 15(1) information the person's own page shows them.
+            context = {
+                "data": data,
+                "enquiries": enquiries,
+                "purposes": information.purposes(enquiries),
+                "notice": information.version_in_force(),
+            }
             return TemplateResponse(request, "admin/contacts/subject_report.html", context)
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -141,3 +142,20 @@ def test_the_database_refuses_to_change_or_delete_an_audit_entry(kari, alice):
         AuditEntry.objects.filter(pk=entry.pk).update(count=0)
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
+
+
+def test_the_readable_page_gives_the_art_15_information_with_whole_addresses(client, kari):
+    html = client.post(REPORT, {"email": "kari@example.no"}).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    # What the person's own page tells them: purposes with their legal basis, what is kept
+    # how long, where it came from, their rights and where to complain.
+    assert "Rettslig grunnlag" in text and "Hvor lenge vi lagrer dem" in text
+    assert "Hvor opplysningene kommer fra" in text and "Rettighetene dine" in text
+    assert "Datatilsynet" in text
+    # On paper a link is only as good as its address: both are whole.
+    assert re.search(r'href="https?://[^/"]+/personvern/mine-opplysninger/"', html)
+    assert re.search(
+        r'href="https?://[^/"]+/personvern/versjoner/[^"]+">personvernerklæringen', html
+    )
+    assert "denne siden" not in text
