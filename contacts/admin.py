@@ -18,6 +18,7 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -656,6 +657,11 @@ class EnquiryAdmin(admin.ModelAdmin):
         if "contacted_at" in form.changed_data:
             callbacks.set_contact_time(enquiry=obj, at=contacted_at, actor=request.user)
             obj.refresh_from_db()
+        elif "status" in form.changed_data and self._answered_is_contact(
+            request, [obj.pk], obj.status
+        ):
+            obj.refresh_from_db()
+            self.message_user(request, "Kontakt registrert nå, siden den er besvart.")
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Note:
@@ -683,12 +689,30 @@ class EnquiryAdmin(admin.ModelAdmin):
         self._report(request, count, "tildelt deg")
 
     def _set_status(self, request, queryset, status: EnquiryStatus) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
         try:
-            count = triage.set_status(ids=queryset.values_list("pk", flat=True), status=status)
+            with transaction.atomic():
+                count = triage.set_status(ids=ids, status=status)
+                contacted = self._answered_is_contact(request, ids, status)
         except EnquiryRestricted as refused:
             self.message_user(request, refused.for_staff(), messages.ERROR)
             return
         self._report(request, count, f"satt til «{status.label}»")
+        if contacted:
+            self.message_user(
+                request,
+                f"Kontakt registrert nå på {contacted} av dem. Tok dere kontakt tidligere, "
+                "kan dere rette tidspunktet på henvendelsen.",
+                messages.INFO,
+            )
+
+    @staticmethod
+    def _answered_is_contact(request, ids: list[int], status: str) -> int:
+        """An enquiry marked answered was answered: contact is recorded now on those without
+        it (audited), so the callback promise does not count it as broken."""
+        if status != EnquiryStatus.ANSWERED:
+            return 0
+        return callbacks.record_contact(ids=ids, actor=request.user)
 
     @admin.action(description="Sett status: under behandling", permissions=["change"])
     def mark_in_progress(self, request, queryset):

@@ -228,3 +228,50 @@ def test_the_default_order_is_read_from_an_index_not_sorted(rf, alice):
 
     assert "Index Scan using enquiry_inbox_order" in plan, plan
     assert "Sort Key" not in plan, plan
+
+
+def test_marking_answered_records_contact_on_those_without_it(client, alice):
+    waiting = make_enquiry()
+    earlier = timezone.now() - HOUR
+    called = make_enquiry(received_at=earlier - HOUR, contacted_at=earlier)
+    before = timezone.now()
+
+    response = client.post(
+        ADMIN,
+        {"action": "mark_answered", "_selected_action": [waiting.pk, called.pk]},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "2 henvendelse(r) satt til «Besvart»." in html
+    assert "Kontakt registrert nå på 1 av dem." in html
+    waiting.refresh_from_db()
+    called.refresh_from_db()
+    assert (waiting.status, called.status) == ("besvart", "besvart")
+    assert before <= waiting.contacted_at <= timezone.now()
+    assert called.contacted_at == earlier  # what staff recorded stays
+    [entry] = AuditEntry.objects.filter(action="contact_recorded")
+    assert (entry.actor, entry.enquiry_ids) == (alice, [waiting.pk])
+
+
+@pytest.mark.parametrize("action", ["mark_closed", "mark_in_progress", "mark_spam"])
+def test_other_statuses_record_no_contact(client, alice, action):
+    enquiry = make_enquiry()
+
+    client.post(ADMIN, {"action": action, "_selected_action": [enquiry.pk]})
+
+    enquiry.refresh_from_db()
+    assert enquiry.status != "ny" and enquiry.contacted_at is None
+    assert not AuditEntry.objects.filter(action="contact_recorded").exists()
+
+
+def test_answered_on_the_change_page_records_contact(client, alice):
+    enquiry = make_enquiry(received_at=timezone.now() - 3 * HOUR)
+
+    _, response = change_form(client, enquiry, status="besvart")
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    enquiry.refresh_from_db()
+    assert enquiry.status == "besvart" and enquiry.contacted_at is not None
+    [entry] = AuditEntry.objects.filter(action="contact_recorded")
+    assert (entry.actor, entry.enquiry_ids) == (alice, [enquiry.pk])
