@@ -207,11 +207,16 @@ class EnquiryForm(forms.Form):
             )
         return cleaned
 
+    @property
+    def trips_honeypot(self) -> bool:
+        """The hidden field filled in: a bot. Answered before any validation, and before
+        the rate limit counts it, so that a flood of bots costs little."""
+        return bool(self.data.get("website"))
+
     def outcome(self) -> Outcome:
         """What the view should do with this post. After STORE and QUARANTINE,
         `submission()` has it all; after QUARANTINE, `quarantine_reason` says why."""
-        if self.data.get("website"):
-            # The honeypot, answered before any validation: a flood of bots costs little.
+        if self.trips_honeypot:
             return Outcome.SPAM
         if not self.is_valid():
             if self.token_problem:

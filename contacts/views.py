@@ -71,15 +71,15 @@ def _form_page(request: HttpRequest, form: EnquiryForm, status: int = 200) -> Ht
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, EnquiryForm(location=FormLocation.CONTACT_PAGE))
+    form = EnquiryForm(request.POST)
+    if form.trips_honeypot:
+        logger.info("Callback form: spam trap tripped, nothing stored")
+        return _see_other(reverse("contacts:thanks"))
     if _over_the_limit(request):
         logger.warning("Callback form: rate limit reached")
         return render(request, "contacts/too_many.html", status=429)
 
-    form = EnquiryForm(request.POST)
     outcome = form.outcome()
-    if outcome is Outcome.SPAM:
-        logger.info("Callback form: spam trap tripped, nothing stored")
-        return _see_other(reverse("contacts:thanks"))
     if outcome not in (Outcome.STORE, Outcome.QUARANTINE):
         # Field errors, or a token too old to use (a fresh one is in the form): 400 either
         # way, with the visitor's input kept and the errors in Norwegian by each field.

@@ -63,6 +63,19 @@ def test_the_rate_limit_answers_429_in_norwegian_after_the_configured_posts(
     assert client.get("/kontakt/").status_code == 200
 
 
+def test_honeypot_posts_are_answered_before_the_rate_limit_counts(client, fresh_form, settings):
+    # A flood of bots that fill the hidden field costs no counter write, and uses up no
+    # one's posts.
+    settings.CONTACTS_RATE_LIMIT = "1/m"
+
+    bots = [client.post("/kontakt/", fresh_form(website="x")).status_code for _ in range(3)]
+    person = client.post("/kontakt/", fresh_form())
+
+    assert bots == [303, 303, 303]
+    assert person.status_code == 303
+    assert Enquiry.objects.count() == 1
+
+
 def test_the_rate_limit_is_per_client_address(client, fresh_form, settings):
     settings.CONTACTS_RATE_LIMIT = "1/m"
 
