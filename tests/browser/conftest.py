@@ -128,10 +128,17 @@ class ConsoleWatch:
         self.errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        page.on("requestfailed", self._failed)
         page.on(
             "response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}")
         )
+
+    def _failed(self, request) -> None:
+        # A load cut short because the page moved on (the favicon of a page the test left
+        # at once) is the browser's doing, not the site's: a missing file is a 404 above,
+        # a refused one (CSP, connection) fails with another reason.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"failed: {request.url} ({request.failure})")
 
 
 @pytest.fixture
