@@ -65,11 +65,11 @@ def site_env(**overrides: str) -> dict[str, str]:
     )
 
 
-def run(command: list[str], env: dict[str, str], timeout: float = 600) -> str:
+def run(command: list[str], env: dict[str, str], timeout: float = 600, cwd: Path = ROOT) -> str:
     """Run a command to its end; its standard output, or ServerError with its output."""
     try:
         result = subprocess.run(
-            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired as error:
         raise ServerError(f"{' '.join(command)} took more than {timeout} s") from error
@@ -102,12 +102,19 @@ def _group_members(pgid: int) -> list[int]:
 class Server:
     """A command in a session of its own, started and waited for until `url` answers 200."""
 
-    def __init__(self, command: list[str], env: dict[str, str], url: str, seconds: float = 60):
+    def __init__(
+        self,
+        command: list[str],
+        env: dict[str, str],
+        url: str,
+        seconds: float = 60,
+        cwd: Path = ROOT,
+    ):
         self.command, self.url = command, url
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
         self.process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self.log,

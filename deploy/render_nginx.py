@@ -2,7 +2,8 @@
 
 Production (a site file for Debian's nginx, included inside its http {}):
 
-    python deploy/render_nginx.py site --server-name pilaro.no --server-name www.pilaro.no \\
+    .venv/bin/python -m deploy.render_nginx site \\
+        --server-name pilaro.no --server-name www.pilaro.no \\
         --certificate /etc/letsencrypt/live/pilaro.no/fullchain.pem \\
         --certificate-key /etc/letsencrypt/live/pilaro.no/privkey.pem \\
         --static-root /srv/pilaro/staticfiles > /etc/nginx/sites-available/pilaro.conf
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx" / "site.conf.in"
+# Empty on the standard HTTPS port: the redirect then names no port.
+MAY_BE_EMPTY = {"HTTPS_PORT_SUFFIX"}
 
 STANDALONE = """\
 # Written by deploy/render_nginx.py for an nginx of one's own (make serve-tls, tests).
@@ -71,7 +74,7 @@ class Site:
         }
         text = TEMPLATE.read_text()
         for name, value in values.items():
-            if any(c in value for c in ";{}\n\"'") or not value:
+            if any(c in value for c in ";{}\n\"'") or not (value or name in MAY_BE_EMPTY):
                 raise ValueError(f"{name} {value!r} cannot go into an nginx configuration")
             text = text.replace(f"@{name}@", value)
         if "@" in text.replace("@@", ""):
@@ -82,10 +85,15 @@ class Site:
 
 def write_standalone(site: Site, directory: Path) -> Path:
     """DIR/site.conf and DIR/nginx.conf; returns the latter."""
+    return write_standalone_around(site.render(), directory)
+
+
+def write_standalone_around(site_text: str, directory: Path) -> Path:
+    """The same, around a site file's text as written by `site`."""
     directory.mkdir(parents=True, exist_ok=True)
     for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (directory / temp).mkdir(exist_ok=True)
-    (directory / "site.conf").write_text(site.render())
+    (directory / "site.conf").write_text(site_text)
     config = directory / "nginx.conf"
     # Started by root (a container, CI), nginx would hand its workers to "nobody", who
     # cannot read this directory: they stay the user who started it, as they do otherwise.

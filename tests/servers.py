@@ -160,6 +160,7 @@ class Browser:
     def __init__(self, base: str) -> None:
         self.base = base
         self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}  # the last answer's
         self.opener = urllib.request.build_opener(_NoRedirect())
 
     def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str]:
@@ -176,6 +177,7 @@ class Browser:
         except urllib.error.HTTPError as error:
             response = error
         with response:
+            self.headers = dict(response.headers)
             for header in response.headers.get_all("Set-Cookie") or []:
                 name, _, rest = header.partition("=")
                 self.cookies[name.strip()] = rest.split(";", 1)[0]

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+import common.db
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -14,7 +16,9 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="enquiry",
-            index=models.Index(
+            # PostgreSQL only: SQLite cannot put NULLS LAST in an index, and `make run`'s
+            # SQLite file lists the inbox without it (common/db.py).
+            index=common.db.PostgreSQLIndex(
                 models.OrderBy(
                     models.Case(
                         models.When(

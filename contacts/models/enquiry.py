@@ -16,6 +16,7 @@ from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Subque
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from common.db import PostgreSQLIndex
 from contacts import phone as phone_numbers
 from contacts.models.consent import Consent, ConsentPurpose
 from contacts.retention import retention_date, spam_retention_date
@@ -202,7 +203,8 @@ class Enquiry(models.Model):
                 condition=Q(contacted_at__isnull=True, callback_due_at__isnull=False),
             ),
             # The inbox's order (contacts/admin.py): no page view sorts every open enquiry.
-            models.Index(
+            # PostgreSQL only: SQLite cannot put NULLS LAST in an index.
+            PostgreSQLIndex(
                 awaiting_due_at().asc(nulls_last=True),
                 F("received_at").desc(),
                 F("id").desc(),

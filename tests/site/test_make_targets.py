@@ -3,21 +3,48 @@
 from __future__ import annotations
 
 import re
+import ssl
 import time
 import urllib.error
 import urllib.request
 
+from bench.proxy import client_context
 from bench.servers import run
+from deploy.serve_tls import TLS_DIR
 from tests.servers import Browser, Server, clean_env, free_port, query
 from tests.site.conftest import PRODUCTION_ENV
 
 
-def get(url: str) -> tuple[int, dict[str, str], bytes]:
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get(url: str, context: ssl.SSLContext | None = None) -> tuple[int, dict[str, str], bytes]:
+    """An answer as it comes, redirects not followed."""
+    opener = urllib.request.build_opener(
+        _NoRedirect(), urllib.request.HTTPSHandler(context=context)
+    )
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with opener.open(url, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+class TlsFront(Server):
+    """`make serve-tls`: up when /healthz/ answers 200 over HTTPS, trusting the self-signed
+    certificate it makes in .tls/ on its first start."""
+
+    def probe(self) -> str | None:
+        certificate = TLS_DIR / "certificate.pem"
+        if not certificate.exists():
+            return "no certificate yet"
+        try:
+            status, _, _ = get(self.url, client_context(certificate))
+        except OSError as error:
+            return str(error)
+        return None if status == 200 else f"status {status}"
 
 
 def make(target: str, addr: str, env: dict[str, str]) -> Server:
@@ -90,3 +117,30 @@ def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_fil
     # Production settings: the Norwegian 404 page, not Django's debug page.
     assert missing_status == 404
     assert "Siden finnes ikke" in missing_body.decode()
+
+
+def test_make_serve_tls_serves_the_site_through_nginx_with_https_and_hsts(scratch_database_url):
+    """README, "To try the whole front on one machine": `make serve-tls` with a secret key
+    and a database URL (ports of its own here, since 8443 and 8080 may be taken)."""
+    https, http = free_port(), free_port()
+    env = clean_env(
+        DJANGO_SECRET_KEY=PRODUCTION_ENV["DJANGO_SECRET_KEY"],
+        DATABASE_URL=scratch_database_url,
+        PILARO_TLS_PORT=str(https),
+        PILARO_HTTP_PORT=str(http),
+        GUNICORN_BIND=f"127.0.0.1:{free_port()}",
+        GUNICORN_WORKERS="1",
+    )
+    command = ["make", "--no-print-directory", "serve-tls"]
+    with TlsFront(command, env, f"https://localhost:{https}/healthz/", seconds=180) as front:
+        context = client_context(TLS_DIR / "certificate.pem")
+        status, headers, body = get(f"https://localhost:{https}/", context)
+        plain_status, plain_headers, _ = get(f"http://localhost:{http}/personvern/")
+        output = front.output()
+
+    assert status == 200
+    assert "Ønsker du at vi skal ta kontakt med deg?" in body.decode()
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+    assert plain_status == 301
+    assert plain_headers["Location"] == f"https://localhost:{https}/personvern/"
+    assert f"Serving https://localhost:{https}/ through nginx" in output
