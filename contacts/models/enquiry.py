@@ -1,10 +1,9 @@
 """Enquiries from the callback form, their notes, and the reads that pick enquiries.
 
-Data minimisation: an enquiry holds what the visitor typed, when it came, what they were
-shown (notice version, information text, where the form stood), and what staff did with
-it. No IP address, no user agent. Erasing an enquiry deletes it with everything that hangs
-on it and leaves an ErasureRecord without personal data.
-"""
+Data minimisation: an enquiry holds what the visitor typed, when it came, what they were shown
+(notice version, information text, where the form stood), and what staff did with it. No IP
+address, no user agent. Erasing an enquiry deletes it with everything that hangs on it and
+leaves an ErasureRecord without personal data."""
 
 from __future__ import annotations
 
@@ -202,8 +201,7 @@ class Enquiry(models.Model):
                 name="enquiry_callback_due",
                 condition=Q(contacted_at__isnull=True, callback_due_at__isnull=False),
             ),
-            # The inbox's order (contacts/admin.py): no page view sorts every open enquiry.
-            # PostgreSQL only: SQLite cannot put NULLS LAST in an index.
+            # The inbox's order, so no page view sorts every open enquiry. PostgreSQL only.
             PostgreSQLIndex(
                 awaiting_due_at().asc(nulls_last=True),
                 F("received_at").desc(),
