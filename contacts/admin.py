@@ -34,6 +34,7 @@ from contacts import (
 )
 from contacts import phone as phone_numbers
 from contacts.admin_subject_forms import SubjectRecordForm
+from contacts.inbox import callbacks, export, triage
 from contacts.models import (
     AuditEntry,
     Consent,
@@ -46,16 +47,10 @@ from contacts.models import (
     WithdrawalChannel,
 )
 from contacts.models.enquiry import awaiting_due_at
-from contacts.selfservice import information
-from contacts.services import (
-    callbacks,
-    erasure,
-    export,
-    restriction,
-    subject_requests,
-    triage,
-)
-from contacts.services.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
+from contacts.retention import erasure
+from contacts.rights import restriction, subject_requests
+from contacts.rights.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
+from contacts.rights.selfservice import information
 from staff.display import yes_no_icon
 
 
@@ -158,7 +153,7 @@ class RetentionEndingFilter(admin.SimpleListFilter):
     title = "sletting"
     parameter_name = "sletting"
 
-    # The weekly digest (contacts/services/purge_digest.py) links to the 7 days.
+    # The weekly digest (contacts/retention/purge_digest.py) links to the 7 days.
     DAYS = ("7", "30")
 
     def lookups(self, request, model_admin):
@@ -190,7 +185,7 @@ class LegalHoldFilter(admin.SimpleListFilter):
 
 
 class CallbackFilter(admin.SimpleListFilter):
-    """The callback promise (contacts/services/callbacks.py): overdue and nearly due calls
+    """The callback promise (contacts/inbox/callbacks.py): overdue and nearly due calls
     (open, not contacted), and whether contact is recorded."""
 
     title = "frist"

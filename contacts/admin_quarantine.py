@@ -1,16 +1,16 @@
 """The quarantine in the admin: its own choice in the status filter, with the count (the
 default, open enquiries, leaves it out), the "Slipp inn" action, and a status that only
 the form puts an enquiry into and only that action takes it out of.
-See contacts/services/quarantine.py for what the quarantine is."""
+See contacts/intake/quarantine.py for what the quarantine is."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from contacts.intake import quarantine
 from contacts.models import Enquiry, EnquiryStatus
-from contacts.services import quarantine
-from contacts.services.restriction import EnquiryRestricted
+from contacts.rights.restriction import EnquiryRestricted
 
 
 def status_choices() -> list[tuple[str, str]]:

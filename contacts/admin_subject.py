@@ -1,7 +1,7 @@
 """Staff side of subject requests (GDPR art. 15–21): the list with deadlines, recording a
 request that came by e-mail, phone, letter or the form, completing and extending one.
 
-Every write goes through contacts.services.subject_log, which writes the audit entry. The
+Every write goes through contacts.rights.subject_log, which writes the audit entry. The
 person is known here only by a keyed hash of the address; their own words (`details`)
 are shown on the request's own page only. Nothing here deletes a request.
 """
@@ -26,7 +26,7 @@ from contacts.admin_subject_forms import (
     SubjectRequestAddForm,
 )
 from contacts.models import SubjectRequest
-from contacts.services import subject_log, subject_requests
+from contacts.rights import subject_log, subject_requests
 
 RECORD = "contacts.add_subjectrequest"
 HANDLE = "contacts.change_subjectrequest"

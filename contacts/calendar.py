@@ -141,7 +141,7 @@ class WorkingCalendar:
 
 class WorkingClock:
     """Working seconds elapsed from the first period's start up to any instant of a stretch
-    of days: a binary search over the periods. contacts/callback_stats.py does the same
+    of days: a binary search over the periods. contacts/inbox/callback_stats.py does the same
     sum in SQL, from these lists (epoch seconds), for thousands of enquiries at once."""
 
     def __init__(self, periods: list[tuple[dt.datetime, dt.datetime]]) -> None:

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
-from contacts.selfservice import tasks as selfservice_tasks  # noqa: F401 - registers its jobs
-from contacts.services import callbacks, erasure, notifications, purge_digest, subject_log
+from contacts.inbox import callbacks
+from contacts.intake import notifications
+from contacts.retention import erasure, purge_digest
+from contacts.rights import subject_log
+from contacts.rights.selfservice import tasks as selfservice_tasks  # noqa: F401 - registers its jobs
 from jobs.queue import Backoff, fresh_connection, is_oslo_hour
 
 logger = logging.getLogger(__name__)

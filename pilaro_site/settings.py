@@ -348,7 +348,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # docs/declarations.md. Another directory only for trying out a publication on a copy.
 PRIVACY_NOTICE_DIR = Path(env_str("PILARO_NOTICE_DIR") or BASE_DIR / "privacy" / "notices")
 # What a draft's page shows staff besides the text: the callback form as it will be.
-PRIVACY_DRAFT_PREVIEWS = ["contacts.preview.draft_form"]
+PRIVACY_DRAFT_PREVIEWS = ["contacts.intake.preview.draft_form"]
 
 # --- Callback form and enquiries ---------------------------------------------------------
 # Retention is declared here once; a notice version that promises other periods fails the

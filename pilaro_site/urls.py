@@ -15,9 +15,9 @@ urlpatterns = [
     path(".well-known/security.txt", seo.security_txt, name="security-txt"),
     # The person's own page reads enquiries, so it lives in contacts; mounted beside the
     # notice, where people look for it.
-    path("personvern/mine-opplysninger/", include("contacts.selfservice.urls")),
+    path("personvern/mine-opplysninger/", include("contacts.rights.selfservice.urls")),
     path("personvern/", include("privacy.urls")),
-    path("kontakt/", include("contacts.urls")),
+    path("kontakt/", include("contacts.intake.urls")),
     # The second factor and enrolment, before the admin's URLs (whose catch-all would take
     # them); the passkey endpoints under the namespace django-otp-webauthn's templates use.
     path(f"{settings.ADMIN_PATH}sikkerhet/passnokkel/", include("staff.webauthn")),

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from contacts.forms import FORM_TOKEN, EnquiryForm
+from contacts.intake.forms import FORM_TOKEN, EnquiryForm
 from contacts.models import FormLocation
 from jobs import queue as jobs
 from pagecache import shared_page

@@ -241,8 +241,8 @@ def submit_enquiries(env: dict[str, str], count: int = 1) -> list[int]:
     one's notification), in a process of their own; their ids."""
     code = (
         "import secrets\n"
-        "from contacts.shown import build_submission\n"
-        "from contacts.services.intake import submit_enquiry\n"
+        "from contacts.intake.shown import build_submission\n"
+        "from contacts.intake.submission import submit_enquiry\n"
         "from privacy.registry import get_registry\n"
         f"for _ in range({count}):\n"
         "    submission = build_submission(notice=get_registry().in_force(),"

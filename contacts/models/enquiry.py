@@ -18,7 +18,7 @@ from django.utils import timezone
 from common.db import PostgreSQLIndex
 from contacts import phone as phone_numbers
 from contacts.models.consent import Consent, ConsentPurpose
-from contacts.retention import retention_date, spam_retention_date
+from contacts.retention.rules import retention_date, spam_retention_date
 from privacy.models import NoticeVersion
 
 
@@ -157,7 +157,7 @@ class Enquiry(models.Model):
         "rettslig grunn til å beholde", max_length=300, blank=True
     )
     legal_hold_review_on = models.DateField("vurderes på nytt", null=True, blank=True)
-    # GDPR art. 18: set and lifted through contacts.services.restriction only.
+    # GDPR art. 18: set and lifted through contacts.rights.restriction only.
     restricted_reason = models.CharField(
         "grunn til begrensning", max_length=300, blank=True, editable=False
     )
@@ -268,7 +268,7 @@ class Enquiry(models.Model):
 
     def touch(self, now: dt.datetime | None = None) -> None:
         """Record activity: the retention date moves forward, within the hard maximum;
-        while the status is spam it only ever moves closer (contacts/retention.py), and in
+        while the status is spam it only ever moves closer (contacts/retention/rules.py), and in
         quarantine it stays until the enquiry is let in."""
         self.last_activity_at = now or timezone.now()
         if self.status == EnquiryStatus.SPAM:

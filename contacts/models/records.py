@@ -68,7 +68,7 @@ class ErasureRecord(models.Model):
     # The id is for people reading the record; after a database restore the id sequence
     # can hand it to a new enquiry, so re-applying an erasure matches on `nonce_key`.
     enquiry_id = models.BigIntegerField("henvendelse nr.", db_index=True)
-    # A keyed hash of the erased enquiry's form nonce (contacts.keys.nonce_key): it names
+    # A keyed hash of the erased enquiry's form nonce (contacts.retention.keys.nonce_key): it names
     # that one submission and no other, ever. Empty for records made before it existed.
     nonce_key = models.CharField(max_length=64, blank=True, editable=False)
     # When the erased enquiry came in: an enquiry received after the erasure is never it.

@@ -1,6 +1,6 @@
 """Data subjects' requests and objections, kept with as little personal data as works.
 
-A person is named by a keyed hash of their e-mail address (`contacts.keys.person_key`),
+A person is named by a keyed hash of their e-mail address (`contacts.retention.keys.person_key`),
 never by the address: these records outlive the enquiries they concern.
 """
 
@@ -74,7 +74,7 @@ class SubjectRequest(models.Model):
     completed_at = models.DateTimeField("fullført", null=True, blank=True)
     outcome = models.CharField("utfall", max_length=300, blank=True)
     # What the person asked for in their own words (a correction): personal data, so it is
-    # kept short and erased with the enquiries it concerns (see contacts.services).
+    # kept short and erased with the enquiries it concerns (see contacts.rights.subject_log).
     details = models.TextField("forespørselen", max_length=2000, blank=True)
     person_key = models.CharField("person (nøkkel)", max_length=64, db_index=True, editable=False)
     enquiries = models.ManyToManyField(

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from contacts.callback_stats import PromiseStats, promise_statistics
+from contacts.inbox import callbacks
+from contacts.inbox.callback_stats import PromiseStats, promise_statistics
 from contacts.models import Enquiry
-from contacts.services import callbacks, subject_log
+from contacts.rights import subject_log
 
 register = template.Library()
 STATS_CACHE_KEY, STATS_CACHE_SECONDS = "contacts:callback-stats", 300

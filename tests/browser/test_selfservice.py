@@ -17,7 +17,6 @@ from jsonschema import Draft202012Validator
 from playwright.sync_api import expect
 
 from bench.servers import AppServer
-from contacts.keys import person_key
 from contacts.models import (
     AuditEntry,
     Enquiry,
@@ -25,7 +24,8 @@ from contacts.models import (
     MarketingSuppression,
     SubjectRequest,
 )
-from contacts.selfservice.portability import SCHEMA_FILE
+from contacts.retention.keys import person_key
+from contacts.rights.selfservice.portability import SCHEMA_FILE
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_accessibility import violations
 from tests.browser.test_html_validity import nu_checker

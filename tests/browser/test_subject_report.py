@@ -12,8 +12,8 @@ from unittest import mock
 import pytest
 from playwright.sync_api import expect
 
+from contacts.inbox import triage
 from contacts.models import Consent
-from contacts.services import triage
 from tests.browser.conftest import ConsoleWatch, log_in
 from tests.browser.test_accessibility import violations
 from tests.browser.test_html_validity import nu_checker

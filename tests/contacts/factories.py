@@ -11,9 +11,9 @@ import secrets
 
 from django.utils import timezone
 
+from contacts.intake.shown import build_submission
+from contacts.intake.submission import submit_enquiry
 from contacts.models import Enquiry
-from contacts.services import intake
-from contacts.shown import build_submission
 from privacy.registry import get_registry
 
 TYPED = {"name": "Ola Nordmann", "company": "", "email": "ola@example.no", "phone": "+4791234567"}
@@ -40,9 +40,7 @@ def make_enquiry(
     if marketing:
         consents = {**submission.consents, "marketing": True}
         submission = dataclasses.replace(submission, consents=consents)
-    enquiry = intake.submit_enquiry(
-        submission=submission, received_at=received_at or timezone.now()
-    )
+    enquiry = submit_enquiry(submission=submission, received_at=received_at or timezone.now())
     if fields:
         Enquiry.objects.filter(pk=enquiry.pk).update(**fields)
         enquiry.refresh_from_db()

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
+from contacts.inbox import triage
 from contacts.models import Note
-from contacts.services import triage
 from tests.contacts.factories import make_enquiry
 from tests.forms_html import form_data
 

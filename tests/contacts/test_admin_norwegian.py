@@ -19,8 +19,8 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 
+from contacts.inbox import triage
 from contacts.models import AuditEntry
-from contacts.services import triage
 from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 

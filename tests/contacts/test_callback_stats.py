@@ -20,7 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.calendar import working_calendar
-from contacts.callback_stats import percentile, promise_statistics
+from contacts.inbox.callback_stats import percentile, promise_statistics
 from contacts.models import Enquiry
 from tests.contacts.factories import make_enquiry
 

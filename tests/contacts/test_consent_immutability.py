@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts import tasks
+from contacts.inbox import triage
 from contacts.models import Consent, Enquiry, ErasureReason, ErasureRecord, Notification
-from contacts.services import erasure, triage
+from contacts.retention import erasure
 from privacy.models import NoticeVersion
 from tests.contacts.factories import make_enquiry
 

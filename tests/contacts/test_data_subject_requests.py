@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 
+from contacts.inbox.triage import add_note
 from contacts.models import AuditEntry, Consent, Enquiry, ErasureRecord, Note
-from contacts.services.triage import add_note
 from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 
@@ -134,7 +134,7 @@ def test_the_audit_log_can_be_read_but_not_changed_or_deleted_in_admin(client, k
 
 
 def test_the_database_refuses_to_change_or_delete_an_audit_entry(kari, alice):
-    from contacts.services.audit import audit
+    from contacts.audit import audit
 
     entry = audit(actor=alice, action="export", ids=[1, 2])
 

@@ -21,9 +21,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from contacts.keys import nonce_key
 from contacts.models import Enquiry, ErasureReason, ErasureRecord
-from contacts.services.erasure import erase_enquiries
+from contacts.retention.erasure import erase_enquiries
+from contacts.retention.keys import nonce_key
 from tests.concurrency import run_at_once
 from tests.contacts.factories import make_enquiry
 
@@ -371,8 +371,8 @@ def test_a_missing_file_is_named(tmp_path):
 
 
 def test_the_same_form_posted_again_after_its_erasure_stores_nothing():
-    from contacts.services.intake import submit_enquiry
-    from contacts.shown import build_submission
+    from contacts.intake.shown import build_submission
+    from contacts.intake.submission import submit_enquiry
     from privacy.registry import get_registry
 
     submission = build_submission(

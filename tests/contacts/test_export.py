@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contacts.inbox import export, triage
 from contacts.models import Consent
-from contacts.services import export, triage
 from privacy.registry import get_registry
 from tests.contacts.factories import make_enquiry
 

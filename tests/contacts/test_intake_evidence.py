@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from contacts.intake.submission import Submission, submit_enquiry
 from contacts.models import Consent, FormLocation
-from contacts.services.intake import Submission, submit_enquiry
 from privacy.models import NoticeVersion
 from privacy.registry import get_registry
 

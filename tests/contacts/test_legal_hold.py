@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from contacts.inbox import triage
 from contacts.models import AuditEntry, Enquiry
-from contacts.services import triage
 from tests.contacts.factories import make_enquiry
 from tests.forms_html import form_data
 

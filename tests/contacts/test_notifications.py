@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import DatabaseError
 
+from contacts.intake.notifications import NotificationFailed, deliver
 from contacts.models import Enquiry, Notification
-from contacts.services.notifications import NotificationFailed, deliver
 from jobs import queue as jobs
 from tests.concurrency import run_at_once
 from tests.queued_jobs import queued, run_queued

@@ -18,9 +18,9 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from contacts import tasks
+from contacts.intake import quarantine
+from contacts.intake.shown import build_submission
 from contacts.models import AuditEntry, Enquiry
-from contacts.services import quarantine
-from contacts.shown import build_submission
 from jobs import queue as jobs
 from jobs.queue import is_oslo_hour
 from privacy.registry import get_registry

@@ -14,10 +14,12 @@ from django.test import Client
 from django.utils import timezone
 
 from contacts.calendar import callback_due
+from contacts.inbox import triage
+from contacts.intake import quarantine
+from contacts.intake.shown import build_submission
 from contacts.models import AuditEntry, Enquiry, ErasureRecord, Notification
-from contacts.retention import retention_date
-from contacts.services import erasure, quarantine, triage
-from contacts.shown import build_submission
+from contacts.retention import erasure
+from contacts.retention.rules import retention_date
 from privacy.registry import get_registry
 from tests.concurrency import run_at_once
 from tests.contacts.factories import make_enquiry

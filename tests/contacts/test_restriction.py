@@ -13,9 +13,11 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core import mail
 
+from contacts.inbox import triage
+from contacts.intake import notifications
 from contacts.models import AuditEntry, Consent, Enquiry, Notification
-from contacts.services import notifications, restriction, triage
-from contacts.services.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
+from contacts.rights import restriction
+from contacts.rights.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
 from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 from tests.forms_html import form_data

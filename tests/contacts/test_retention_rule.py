@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from contacts.models import Enquiry
-from contacts.retention import (
+from contacts.retention.rules import (
     retention_date,
     retention_date_expression,
     retention_sql,

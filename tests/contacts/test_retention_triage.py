@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from contacts.inbox import triage
 from contacts.models import Consent, Enquiry
-from contacts.services import triage
 from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 from tests.forms_html import form_data

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from contacts.models import Enquiry
-from contacts.retention import retention_date
+from contacts.retention.rules import retention_date
 from tests.contacts.factories import make_enquiry
 
 # The seed ends with VACUUM, which cannot run inside a test's transaction.

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
+from contacts.intake.views import client_key
 from contacts.models import Enquiry, Notification
-from contacts.views import client_key
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from contacts.keys import person_key
 from contacts.models import AuditEntry, Enquiry, SubjectRequest, one_month_after
-from contacts.services import subject_log
-from contacts.services.subject_log import ExtensionRefused
+from contacts.retention.keys import person_key
+from contacts.rights import subject_log
+from contacts.rights.subject_log import ExtensionRefused
 from contacts.tasks import purge_expired_enquiries
 from tests.contacts.factories import make_enquiry
 

@@ -13,9 +13,9 @@ import time_machine
 from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
-from contacts.keys import person_key
 from contacts.models import AuditEntry, SubjectRequest
-from contacts.services import subject_log
+from contacts.retention.keys import person_key
+from contacts.rights import subject_log
 from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 

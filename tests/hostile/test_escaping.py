@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contacts.services.triage import add_note
+from contacts.inbox.triage import add_note
 from tests.contacts.factories import make_enquiry
 
 pytestmark = pytest.mark.django_db

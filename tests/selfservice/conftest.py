@@ -9,7 +9,7 @@ import pytest
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from contacts.models import Enquiry
-from contacts.selfservice import tasks
+from contacts.rights.selfservice import tasks
 from tests.contacts.factories import make_enquiry
 
 BASE = "/personvern/mine-opplysninger/"

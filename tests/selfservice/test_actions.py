@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from contacts.keys import person_key
 from contacts.models import (
     AuditEntry,
     Consent,
@@ -18,7 +17,8 @@ from contacts.models import (
     MarketingSuppression,
     SubjectRequest,
 )
-from contacts.services.erasure import purge_expired
+from contacts.retention.erasure import purge_expired
+from contacts.retention.keys import person_key
 from tests.selfservice.conftest import BASE, link_jobs, link_path, open_session, run_link_jobs
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from contacts.keys import person_key
 from contacts.models import AccessLink
-from contacts.selfservice import links
+from contacts.retention.keys import person_key
+from contacts.rights.selfservice import links
 from tests.selfservice.conftest import (
     BASE,
     ask_for_link,
@@ -166,7 +166,7 @@ def test_a_database_down_is_a_503_without_a_trace_of_the_address(client, monkeyp
 
 
 def test_a_cache_down_sends_nothing_and_answers_the_same(client, kari, mailoutbox, monkeypatch):
-    from contacts.selfservice import views
+    from contacts.rights.selfservice import views
 
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
@@ -192,7 +192,7 @@ def test_nothing_about_the_address_is_logged(client, kari, mailoutbox, caplog):
 
 
 def test_an_enquiry_erased_before_the_job_runs_gets_no_e_mail(client, kari, mailoutbox):
-    from contacts.services.erasure import erase_enquiries
+    from contacts.retention.erasure import erase_enquiries
 
     ask_for_link(client, "kari@example.no")
     erase_enquiries(ids=[kari[0].pk], reason="staff")

@@ -14,9 +14,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from contacts.keys import person_key
 from contacts.models import AccessLink, AuditEntry, SubjectRequest
-from contacts.selfservice import links
+from contacts.retention.keys import person_key
+from contacts.rights.selfservice import links
 from tests.selfservice.conftest import (
     BASE,
     ask_for_link,

@@ -10,9 +10,9 @@ import html as htmllib
 
 import pytest
 
+from contacts.inbox.triage import add_note, set_status
 from contacts.models import Consent, Enquiry, SubjectRequest
-from contacts.selfservice import information
-from contacts.services.triage import add_note, set_status
+from contacts.rights.selfservice import information
 from contacts.templatetags.norwegian_dates import html_datetime
 from privacy.registry import get_registry
 from tests.selfservice.conftest import BASE
@@ -94,7 +94,7 @@ def test_a_legal_hold_is_told_with_its_kind_and_review_date_but_not_its_note(
 
 
 def test_a_restriction_is_told(kari_session, kari, alice):
-    from contacts.services.restriction import restrict
+    from contacts.rights.restriction import restrict
 
     restrict(enquiry=kari[0], reason="Kari bestrider riktigheten", actor=alice)
 

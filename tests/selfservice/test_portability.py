@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
+from contacts.inbox import triage
 from contacts.models import AuditEntry, SubjectRequest
-from contacts.selfservice import portability
-from contacts.services import triage
+from contacts.rights.selfservice import portability
 from tests.selfservice.conftest import BASE
 
 pytestmark = pytest.mark.django_db

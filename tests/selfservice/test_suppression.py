@@ -8,8 +8,9 @@ import io
 
 import pytest
 
+from contacts.inbox import export
 from contacts.models import AuditEntry, Enquiry, MarketingSuppression
-from contacts.services import export, suppression
+from contacts.rights import suppression
 from tests.contacts.factories import make_enquiry
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_objecting_twice_keeps_one_entry():
 def test_a_marketing_selection_leaves_out_the_suppressed_the_restricted_and_the_unconsented(
     alice,
 ):
-    from contacts.services.restriction import restrict
+    from contacts.rights.restriction import restrict
 
     wanted = make_enquiry(email="ja@example.no", marketing=True)
     make_enquiry(email="nei@example.no")

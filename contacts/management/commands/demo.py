@@ -18,10 +18,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.inbox import triage
+from contacts.intake import quarantine
+from contacts.intake.shown import build_submission
+from contacts.intake.submission import submit_enquiry
 from contacts.models import Enquiry, EnquiryStatus, FormLocation
-from contacts.retention import spam_retention_date
-from contacts.services import intake, quarantine, triage
-from contacts.shown import build_submission
+from contacts.retention.rules import spam_retention_date
 from privacy.registry import get_registry
 
 USERNAME = "saksbehandler"
@@ -134,7 +136,7 @@ class Command(BaseCommand):
             reason = "Sendt 1 sekund etter at skjemaet ble vist (minst 3)"
             quarantine.hold(submission=submission, reason=reason, received_at=received)
             return
-        enquiry = intake.submit_enquiry(submission=submission, received_at=received)
+        enquiry = submit_enquiry(submission=submission, received_at=received)
         Enquiry.objects.filter(pk=enquiry.pk).update(
             status=status,
             assignee=user if status != EnquiryStatus.NEW and i % 2 else None,

@@ -6,7 +6,7 @@ and erases those enquiries again.
 
 Columns: enquiry_id, erased_at, reason, nonce_key, received_at. The enquiry's number is
 for people reading the file; `reapply_erasures` finds the enquiry by `nonce_key`, a keyed
-hash of its form's random nonce (contacts.keys), and checks `received_at`, when it came
+hash of its form's random nonce (contacts.retention.keys), and checks `received_at`, when it came
 in. Keyed hashes, times and numbers: nothing about the person. The first three columns
 are those of exports written before nonce keys, in the same order.
 """

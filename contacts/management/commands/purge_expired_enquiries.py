@@ -14,8 +14,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from contacts.services import subject_log
-from contacts.services.erasure import purge_expired
+from contacts.retention.erasure import purge_expired
+from contacts.rights import subject_log
 
 
 class Command(BaseCommand):

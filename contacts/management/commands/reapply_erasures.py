@@ -43,7 +43,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts.services import erasure
+from contacts.retention import erasure
 
 KEY = re.compile(r"[0-9a-f]{64}")
 NUMBER = re.compile(r"[0-9]{1,19}")

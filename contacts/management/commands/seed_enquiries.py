@@ -14,14 +14,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from contacts.intake.shown import build_submission
 from contacts.models import FormLocation
-from contacts.retention import retention_sql
-from contacts.shown import build_submission
+from contacts.retention.rules import retention_sql
 from privacy.models import NoticeVersion
 from privacy.registry import get_registry
 
-# Each enquiry as the intake service stores one (contacts/services/intake.py): received and
-# last active at the same time, its retention date by the rule (contacts/retention.py), the
+# Each enquiry as the intake service stores one (contacts/intake/submission.py): received and
+# last active at the same time, its retention date by the rule (contacts/retention/rules.py), the
 # notice version and information text the form shows, a consent row per consent the form
 # asks for with its label text (a third say yes to marketing, the rest answer as the form's
 # defaults), and one staff notification (sent, as it would be by now). The callback is due

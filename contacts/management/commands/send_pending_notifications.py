@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from contacts.services.notifications import send_pending_notifications
+from contacts.intake.notifications import send_pending_notifications
 
 
 class Command(BaseCommand):

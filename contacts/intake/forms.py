@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 
 from contacts import phone as phone_numbers
 from contacts.fields import SingleLineField, no_control_characters
+from contacts.intake.shown import build_submission, consent_labels, information
+from contacts.intake.submission import Submission
+from contacts.intake.tokens import FormToken, fresh_form_token
 from contacts.models import FormLocation
-from contacts.services.intake import Submission
-from contacts.shown import build_submission, consent_labels, information
-from contacts.tokens import FormToken, fresh_form_token
 from pagecache import PerReader
 from privacy.registry import Notice, get_registry
 
@@ -26,7 +26,7 @@ class Outcome(enum.Enum):
     STORE = "store"  # valid: store it
     SPAM = "spam"  # a bot: thank it as if stored, store nothing
     # Valid, but sent faster than a person fills the form (a bot, or a browser's autofill):
-    # thank it as if stored, and keep it apart for staff (contacts/services/quarantine.py).
+    # thank it as if stored, and keep it apart for staff (contacts/intake/quarantine.py).
     QUARANTINE = "quarantine"
     RESEND = "resend"  # the token was stale or unreadable: show the form again, fresh token
     INVALID = "invalid"  # field errors: show them

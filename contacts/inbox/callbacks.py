@@ -2,8 +2,8 @@
 staff are reminded when a call is nearly due and when it is overdue.
 
 Each enquiry gets its due time from the working calendar (contacts/calendar.py,
-`callback_due`) when it is stored (contacts/services/intake.py), or when it is let in from
-quarantine (contacts/services/quarantine.py). An enquiry without a due time (stored before
+`callback_due`) when it is stored (contacts/intake/submission.py), or when it is let in from
+quarantine (contacts/intake/quarantine.py). An enquiry without a due time (stored before
 the promise existed, or in quarantine) has no promise recorded: never due nor overdue.
 
 Recording contact is staff activity: it moves the retention date as any triage action
@@ -31,12 +31,12 @@ from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts.audit import audit
 from contacts.calendar import working_calendar
+from contacts.inbox.triage import _activity as staff_activity
 from contacts.models import AuditAction, Enquiry, EnquiryStatus
 from contacts.models.enquiry import awaiting_call
-from contacts.services.audit import audit
-from contacts.services.restriction import lock_unrestricted
-from contacts.services.triage import _activity as staff_activity
+from contacts.rights.restriction import lock_unrestricted
 
 logger = logging.getLogger(__name__)
 

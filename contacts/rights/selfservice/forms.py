@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from contacts.fields import no_control_characters
-from contacts.keys import normalised_email
+from contacts.retention.keys import normalised_email
 
 CORRECTION_MAX_LENGTH = 1000
 

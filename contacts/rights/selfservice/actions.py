@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Prefetch
 
+from contacts.audit import audit
+from contacts.inbox import triage
 from contacts.models import (
     AuditAction,
     Consent,
@@ -32,8 +34,8 @@ from contacts.models import (
     SubjectRequestKind,
     WithdrawalChannel,
 )
-from contacts.services import erasure, subject_log, subject_requests, suppression, triage
-from contacts.services.audit import audit
+from contacts.retention import erasure
+from contacts.rights import subject_log, subject_requests, suppression
 
 CHANNEL = SubjectRequestChannel.SELF_SERVICE
 

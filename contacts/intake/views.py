@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from contacts.forms import FORM_TOKEN, EnquiryForm, Outcome
+from contacts.intake import quarantine, submission
+from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome
 from contacts.models import Enquiry, FormLocation
-from contacts.services import intake, quarantine
 from pagecache import shared_page
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _store(form: EnquiryForm, outcome: Outcome) -> Enquiry | None:
     the same thank-you page: a bot learns nothing, a person is not told they were fast)."""
     if outcome is Outcome.QUARANTINE:
         return quarantine.hold(submission=form.submission(), reason=form.quarantine_reason)
-    return intake.submit_enquiry(submission=form.submission())
+    return submission.submit_enquiry(submission=form.submission())
 
 
 @shared_page()

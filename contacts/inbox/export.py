@@ -1,7 +1,7 @@
 """The CSV export of selected enquiries, for staff who work in a spreadsheet. Audited.
 
 Restricted enquiries (GDPR art. 18) are never exported, nor those whose address objected
-to marketing (art. 21(2), the suppression list in contacts/services/suppression.py): a
+to marketing (art. 21(2), the suppression list in contacts/rights/suppression.py): a
 spreadsheet is where a mailing list starts. Each row carries, for a marketing consent in
 force, when it was given and under which notice version, so that a mailing list built from
 the export can still show the consent it rests on.
@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from contacts.audit import audit
 from contacts.models import AuditAction, Enquiry
-from contacts.services.audit import audit
-from contacts.services.suppression import leave_out_suppressed
+from contacts.rights.suppression import leave_out_suppressed
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [

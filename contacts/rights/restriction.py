@@ -18,9 +18,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.audit import audit
+from contacts.intake import notifications
 from contacts.models import AuditAction, Enquiry
-from contacts.services import notifications
-from contacts.services.audit import audit
 
 RESTRICTED_MESSAGE = (
     "Henvendelsen er begrenset (art. 18) og kan ikke endres før begrensningen er opphevet."

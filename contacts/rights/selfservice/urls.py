@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from contacts.selfservice import account, views
-from contacts.selfservice.links import SECRET_PATTERN
+from contacts.rights.selfservice import account, views
+from contacts.rights.selfservice.links import SECRET_PATTERN
 
 app_name = "selfservice"
 

@@ -11,9 +11,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.keys import nonce_key
+from contacts.audit import audit
 from contacts.models import AuditAction, Enquiry, ErasureReason, ErasureRecord
-from contacts.services.audit import audit
+from contacts.retention.keys import nonce_key
 
 
 def erase_enquiries(

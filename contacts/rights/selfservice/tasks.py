@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from procrastinate.contrib.django import app
 
-from contacts.selfservice import links
+from contacts.rights.selfservice import links
 from jobs.queue import Backoff, fresh_connection
 
 logger = logging.getLogger(__name__)

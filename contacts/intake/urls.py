@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from contacts import preview, views
+from contacts.intake import preview, views
 
 app_name = "contacts"
 

@@ -2,7 +2,7 @@
 faster than a person fills it in, as a bot does, and as a browser's autofill can. Throwing
 them away would lose the real enquiries among them, so they are kept apart: status
 "karantene" with the reason, no staff e-mail, no callback due time, and erased
-CONTACTS_QUARANTINE_RETENTION_DAYS after they came (contacts/retention.py) unless staff
+CONTACTS_QUARANTINE_RETENTION_DAYS after they came (contacts/retention/rules.py) unless staff
 let them in. At most CONTACTS_QUARANTINE_MAX_PER_HOUR are kept per hour; beyond that a
 post is discarded, so that a flood of bots cannot fill the database.
 
@@ -21,13 +21,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from contacts.audit import audit
 from contacts.calendar import callback_due
+from contacts.intake import notifications
+from contacts.intake.submission import Submission, store_enquiry
 from contacts.models import AuditAction, Enquiry, EnquiryStatus
-from contacts.retention import quarantine_retention_date, retention_date_expression
-from contacts.services import notifications
-from contacts.services.audit import audit
-from contacts.services.intake import Submission, store_enquiry
-from contacts.services.restriction import lock_unrestricted
+from contacts.retention.rules import quarantine_retention_date, retention_date_expression
+from contacts.rights.restriction import lock_unrestricted
 
 logger = logging.getLogger(__name__)
 

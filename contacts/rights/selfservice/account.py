@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from contacts.models import Enquiry
-from contacts.selfservice import actions, information, portability, session
-from contacts.selfservice.forms import CORRECTION_MAX_LENGTH, CorrectionForm
-from contacts.selfservice.views import READ, READ_AND_POST, allow, see_other
-from contacts.services import suppression
+from contacts.rights import suppression
+from contacts.rights.selfservice import actions, information, portability, session
+from contacts.rights.selfservice.forms import CORRECTION_MAX_LENGTH, CorrectionForm
+from contacts.rights.selfservice.views import READ, READ_AND_POST, allow, see_other
 
 
 def person_required(view: Callable) -> Callable:

@@ -25,10 +25,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.keys import person_key
+from contacts.audit import audit
 from contacts.models import AuditAction, SubjectRequest, one_month_after
-from contacts.services.audit import audit
-from contacts.services.staff_digest import DailyDigest, send_once_a_day
+from contacts.retention.keys import person_key
+from contacts.staff_digest import DailyDigest, send_once_a_day
 
 logger = logging.getLogger(__name__)
 

@@ -37,8 +37,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.keys import normalised_email, person_key
 from contacts.models import AccessLink, Enquiry
+from contacts.retention.keys import normalised_email, person_key
 from jobs import queue as jobs
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def _kept_address(secret: str, now: dt.datetime) -> str | None:
 
 def request_link(email: str) -> bool:
     """Queue the link e-mail if we hold enquiries for the address. True when queued."""
-    from contacts.selfservice.tasks import send_access_link
+    from contacts.rights.selfservice.tasks import send_access_link
 
     first = (
         Enquiry.objects.about_person(email=email).order_by("pk").values_list("pk", flat=True)

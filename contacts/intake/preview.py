@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from contacts.forms import EnquiryForm, Outcome
+from contacts.intake.forms import EnquiryForm, Outcome
 from contacts.models import FormLocation
 from privacy.registry import Notice, get_registry
 from staff.policy import verified_staff_required

@@ -1,11 +1,11 @@
 """What staff do to enquiries in the admin: assign, change status, add notes, save edits,
 set and release legal holds, record a withdrawn consent.
 
-Retention follows contacts/retention.py: staff activity moves the retention date forward;
+Retention follows contacts/retention/rules.py: staff activity moves the retention date forward;
 marking an enquiry as spam only ever brings it closer, and activity on spam does not move
 it out again; activity on an enquiry in quarantine leaves it until the enquiry is let in
-(contacts/services/quarantine.py); recording a withdrawal leaves it as it is. A restricted
-enquiry (art. 18, contacts/services/restriction.py) refuses status and assignee changes.
+(contacts/intake/quarantine.py); recording a withdrawal leaves it as it is. A restricted
+enquiry (art. 18, contacts/rights/restriction.py) refuses status and assignee changes.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import Case, F, When
 from django.utils import timezone
 
+from contacts.audit import audit
 from contacts.models import AuditAction, Consent, Enquiry, EnquiryStatus, Note
-from contacts.retention import retention_date_expression, spam_retention_date_expression
-from contacts.services.audit import audit
-from contacts.services.restriction import EnquiryRestricted, lock_unrestricted
+from contacts.retention.rules import retention_date_expression, spam_retention_date_expression
+from contacts.rights.restriction import EnquiryRestricted, lock_unrestricted
 
 # Edits that count as activity on the enquiry (the retention date moves).
 ACTIVITY_FIELDS = {"status", "assignee", "name", "company", "email", "phone", "message"}

@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from contacts.models import AuditAction, Enquiry, EnquiryStatus
-from contacts.services.staff_digest import DailyDigest, send_once_a_day
+from contacts.staff_digest import DailyDigest, send_once_a_day
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Objections to marketing (GDPR art. 21(2)): the suppression list.
 
-An address that objected is kept as a keyed hash (`contacts.keys.person_key`), never in
+An address that objected is kept as a keyed hash (`contacts.retention.keys.person_key`), never in
 clear, in `MarketingSuppression`: it outlives the person's enquiries and the nightly purge,
 so that a later enquiry or an old export can never bring the address back into marketing.
 Every selection of people for marketing, and the CSV export staff may build a mailing
@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from contacts.keys import person_key
 from contacts.models import Enquiry, EnquiryQuerySet, MarketingSuppression
+from contacts.retention.keys import person_key
 
 
 def object_to_marketing(*, email: str, channel: str) -> bool:

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from contacts.audit import audit
 from contacts.models import AuditAction, Enquiry, SubjectRequest
-from contacts.services import subject_log
-from contacts.services.audit import audit
+from contacts.rights import subject_log
 
 
 def find_subject_records(

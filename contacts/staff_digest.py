@@ -20,8 +20,8 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from contacts.audit import audit
 from contacts.models import AuditAction, AuditEntry
-from contacts.services.audit import audit
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from contacts.keys import person_key
+from contacts.retention.keys import person_key
 
 KEY = "selfservice"
 

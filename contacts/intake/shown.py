@@ -4,7 +4,7 @@ stored as evidence; and a submission carrying them, as the form makes it."""
 
 from __future__ import annotations
 
-from contacts.services.intake import Submission
+from contacts.intake.submission import Submission
 from privacy.registry import Notice
 from privacy.rendering import ShownText, inline
 

@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contacts.calendar import callback_due
-from contacts.keys import nonce_key
+from contacts.intake import notifications
 from contacts.models import Consent, Enquiry, ErasureRecord
-from contacts.retention import retention_date
-from contacts.services import notifications
+from contacts.retention.keys import nonce_key
+from contacts.retention.rules import retention_date
 from privacy.models import NoticeVersion
 from privacy.registry import Notice
 
@@ -74,7 +74,7 @@ def submit_enquiry(
 def store_enquiry(submission: Submission, *, now: dt.datetime, **fields) -> Enquiry | None:
     """The enquiry received at `now`, with `fields` (its retention, status, ...), and its
     consent rows, in the caller's transaction: what the inbox and the quarantine
-    (contacts/services/quarantine.py) share. None when the form's nonce was used already:
+    (contacts/intake/quarantine.py) share. None when the form's nonce was used already:
     nothing is stored then."""
     notice_version = NoticeVersion.objects.for_notice(submission.notice)
     if ErasureRecord.objects.filter(nonce_key=nonce_key(submission.nonce)).exists():
