@@ -16,16 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.mail import send_staff_mail
 from contacts.audit import audit
 from contacts.models import AuditAction, AuditEntry
+from jobs.queue import Backoff
 
 logger = logging.getLogger(__name__)
 
 Counts = dict[str, int]
+# The retry of a digest's job: a mail server down at the digest's hour is tried again
+# within the morning (1, 2, 4, 8, 16 minutes), then left to the digest's next day.
+RETRY_WITHIN_THE_MORNING = Backoff(first=lambda: 60, max_attempts=lambda: 6)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,9 @@ class DailyDigest:
     action: AuditAction  # the audit entry that marks the day as sent
     counts: Callable[[dt.datetime], Counts]  # what the e-mail reports, at `now`
     worth_sending: Callable[[Counts], bool]  # nothing is sent when this is False
-    text: Callable[[Counts], tuple[str, str]]  # subject and body: counts and a link only
+    subject: str
+    template: str  # the body, given `counts` and `context`: counts and a link only
+    context: Callable[[], dict]  # what else the template says (periods, from settings)
     without_recipients: str  # the warning when PILARO_NOTIFY_EMAILS is empty
 
 
@@ -56,6 +62,11 @@ def send_once_a_day(digest: DailyDigest, now: dt.datetime | None = None) -> Coun
         counts = digest.counts(now)
         if not digest.worth_sending(counts):
             return None
-        send_mail(*digest.text(counts), None, recipients)
+        send_staff_mail(
+            subject=digest.subject,
+            template=digest.template,
+            context={"counts": counts, **digest.context()},
+            to=recipients,
+        )
         audit(actor=None, action=digest.action, ids=[])
     return counts

@@ -15,7 +15,6 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
@@ -96,16 +95,6 @@ class Backoff(BaseRetryStrategy):
             return None
         wait = min(self.first() * 2**job.attempts, MAX_RETRY_WAIT)
         return RetryDecision(retry_in={"seconds": wait})
-
-
-OSLO = ZoneInfo("Europe/Oslo")
-
-
-def is_oslo_hour(timestamp: int, hour: int) -> bool:
-    """For periodic jobs meant for an hour in Oslo. Cron in procrastinate is in UTC, so
-    such a job is scheduled at both UTC hours it can fall on (summer and winter time)
-    and does its work only at the one that is `hour` in Oslo."""
-    return dt.datetime.fromtimestamp(timestamp, OSLO).hour == hour
 
 
 # Jobs waiting to run now: due, not yet taken. A retried job waits for its new time.

@@ -28,18 +28,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from common.urls import absolute_url
 from privacy.registry import Notice, get_registry
 
 # security.txt's Expires: RFC 9116 asks for less than a year; computed per request, so
 # the file never goes stale while the setting stays.
 SECURITY_TXT_VALID_FOR = dt.timedelta(days=180)
-
-
-def absolute_url(request: HttpRequest, path: str) -> str:
-    """`path` on the site's address (PILARO_SITE_URL), else on the request's own."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 def _text(lines: list[str]) -> HttpResponse:
@@ -49,7 +43,7 @@ def _text(lines: list[str]) -> HttpResponse:
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     # No Disallow for the staff pages: see the module's docstring.
-    sitemap = absolute_url(request, reverse("sitemap"))
+    sitemap = absolute_url(reverse("sitemap"), request)
     return _text(["User-agent: *", "Allow: /", "", f"Sitemap: {sitemap}"])
 
 
@@ -63,7 +57,7 @@ def security_txt(request: HttpRequest) -> HttpResponse:
             *(f"Contact: {contact}" for contact in settings.SECURITY_CONTACTS),
             f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
             "Preferred-Languages: no, en",
-            f"Canonical: {absolute_url(request, request.path)}",
+            f"Canonical: {absolute_url(request.path, request)}",
         ]
     )
 
@@ -169,7 +163,7 @@ def organization(request: HttpRequest) -> dict[str, str]:
         "@context": "https://schema.org",
         "@type": "Organization",
         "name": company["name"],
-        "url": absolute_url(request, "/"),
+        "url": absolute_url("/", request),
     }
     for fact, key in (("email", "email"), ("phone", "telephone"), ("address", "address")):
         if company[fact]:

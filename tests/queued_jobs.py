@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from contacts import tasks as contacts_tasks
+from contacts.intake import notifications
 
-TASKS = {task.name: task for task in (contacts_tasks.send_notification,)}
+TASKS = {task.name: task for task in (notifications.send_notification,)}
 
 
 def queued(task_name: str = "contacts.send_notification") -> list[ProcrastinateJob]:

@@ -1,53 +1,80 @@
-"""What staff do to enquiries in the admin: assign, change status, add notes, save edits,
-set and release legal holds, record a withdrawn consent.
+"""What staff do to enquiries: assign, change status, add notes, save edits from the change
+form, set and release legal holds. Every path that changes them (an admin action, the
+change form, the shell, a job) comes here, so the rules hold on each:
 
-Retention follows contacts/retention/rules.py: staff activity moves the retention date forward;
-marking an enquiry as spam only ever brings it closer, and activity on spam does not move
-it out again; activity on an enquiry in quarantine leaves it until the enquiry is let in
-(contacts/intake/quarantine.py); recording a withdrawal leaves it as it is. A restricted
-enquiry (art. 18, contacts/rights/restriction.py) refuses status and assignee changes.
+- Retention follows contacts/inbox/activity.py: staff activity moves the retention date.
+- A restricted enquiry (art. 18, contacts/restricted.py) refuses status and assignee
+  changes.
+- Only the form puts an enquiry into quarantine, and only "Slipp inn"
+  (contacts/intake/quarantine.py) takes one out, since it also tells staff and starts the
+  callback promise; marking one as spam stays possible (`status_change_problem`).
+- An enquiry marked answered was answered: contact is recorded now on it, unless it was
+  recorded already (contacts/inbox/contact.py), so the callback promise does not count it
+  as broken.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Case, F, When
 from django.utils import timezone
 
 from contacts.audit import audit
-from contacts.models import AuditAction, Consent, Enquiry, EnquiryStatus, Note
-from contacts.retention.rules import retention_date_expression, spam_retention_date_expression
-from contacts.rights.restriction import EnquiryRestricted, lock_unrestricted
+from contacts.inbox import contact
+from contacts.inbox.activity import staff_acted
+from contacts.models import AuditAction, Enquiry, EnquiryStatus, Note
+from contacts.restricted import EnquiryRestricted, lock_unrestricted
 
 # Edits that count as activity on the enquiry (the retention date moves).
 ACTIVITY_FIELDS = {"status", "assignee", "name", "company", "email", "phone", "message"}
 # Edits a restriction refuses.
 RESTRICTED_FIELDS = {"status", "assignee"}
+# Kept as stored when the change form saves: its own services write these.
+KEPT_AS_STORED = (
+    "restricted_reason",
+    "restricted_at",
+    "last_activity_at",
+    "retain_until",
+    "contacted_at",
+)
 
 
 class LegalHoldRefused(ValueError):
     """A legal hold without a reason or a review date to come. The message is for staff."""
 
 
-def _activity(now: dt.datetime, *, status: str | None = None) -> dict:
-    """Field values for "staff acted now", for rows updated in bulk. `status`: the status
-    the rows are given, if the action sets one; else each row's own counts."""
-    spam = spam_retention_date_expression(now)
-    usual = retention_date_expression(now)
-    if status is None:
-        # In quarantine the date stays as it is until the enquiry is let in.
-        retain_until = Case(
-            When(status=EnquiryStatus.SPAM, then=spam),
-            When(status=EnquiryStatus.QUARANTINE, then=F("retain_until")),
-            default=usual,
-        )
-    else:
-        retain_until = spam if status == EnquiryStatus.SPAM else usual
-    return {"last_activity_at": now, "retain_until": retain_until}
+class StatusRefused(ValueError):
+    """A status change the quarantine's rule forbids. The message is for staff."""
+
+
+@dataclass(frozen=True)
+class StatusSet:
+    changed: int  # enquiries given the status
+    contacted: int  # of them, those on which contact was recorded now (marked answered)
+
+
+def status_change_problem(before: str, after: str) -> str | None:
+    """Why an enquiry may not go from status `before` to `after`, for staff; None when it
+    may. Into quarantine only the form puts a post (with its reason); out of it only
+    "Slipp inn" lets one, which also tells staff by e-mail and sets the due time."""
+    if before == after:
+        return None
+    if after == EnquiryStatus.QUARANTINE:
+        return "Bare skjemaet legger henvendelser i karantene."
+    if before == EnquiryStatus.QUARANTINE and after != EnquiryStatus.SPAM:
+        return "Bruk handlingen «Slipp inn fra karantene» i listen for å slippe den inn."
+    return None
+
+
+def _answered_is_contact(ids: list[int], status: str, actor: AbstractBaseUser | None) -> int:
+    """Record contact now on those of `ids` without it when `status` is answered."""
+    if status != EnquiryStatus.ANSWERED or not ids:
+        return 0
+    return contact.record_contact(ids=ids, actor=actor)
 
 
 def assign(*, ids: Iterable[int], assignee: AbstractBaseUser | None) -> int:
@@ -55,29 +82,38 @@ def assign(*, ids: Iterable[int], assignee: AbstractBaseUser | None) -> int:
     with transaction.atomic():
         found = lock_unrestricted(ids)
         return Enquiry.objects.filter(pk__in=found).update(
-            assignee=assignee, **_activity(timezone.now())
+            assignee=assignee, **staff_acted(timezone.now())
         )
 
 
-def set_status(*, ids: Iterable[int], status: str) -> int:
-    """Raises EnquiryRestricted, changing none, when any of them is restricted."""
-    if status not in EnquiryStatus.values or status == EnquiryStatus.QUARANTINE:
-        raise ValueError(f"no enquiry is set to status {status!r} by hand")
+def set_status(*, ids: Iterable[int], status: str, actor: AbstractBaseUser | None) -> StatusSet:
+    """Give the enquiries `status`, but for those the quarantine's rule keeps where they are
+    (left as they are, not counted). Raises EnquiryRestricted, changing none, when any of
+    them is restricted, and StatusRefused for quarantine itself."""
+    if status not in EnquiryStatus.values:
+        raise ValueError(f"no such status: {status!r}")
+    if problem := status_change_problem(EnquiryStatus.NEW, status):
+        raise StatusRefused(problem)
     with transaction.atomic():
         found = lock_unrestricted(ids)
         rows = Enquiry.objects.filter(pk__in=found)
-        if status != EnquiryStatus.SPAM:
-            # Out of quarantine only through "Slipp inn" (services.quarantine.release): it
-            # queues the staff e-mail and sets the callback due time. Spam stays possible.
-            rows = rows.exclude(status=EnquiryStatus.QUARANTINE)
-        return rows.update(status=status, **_activity(timezone.now(), status=status))
+        held = [
+            pk
+            for pk, before in rows.values_list("pk", "status")
+            if status_change_problem(before, status)
+        ]
+        changing = sorted(set(found) - set(held))
+        changed = Enquiry.objects.filter(pk__in=changing).update(
+            status=status, **staff_acted(timezone.now(), status=status)
+        )
+        return StatusSet(changed, _answered_is_contact(changing, status, actor))
 
 
 def add_note(*, enquiry: Enquiry, author: AbstractBaseUser, text: str) -> Note:
     with transaction.atomic():
         now = timezone.now()
         note = Note.objects.create(enquiry=enquiry, author=author, text=text, created_at=now)
-        Enquiry.objects.filter(pk=enquiry.pk).update(**_activity(now))
+        Enquiry.objects.filter(pk=enquiry.pk).update(**staff_acted(now))
     return note
 
 
@@ -114,36 +150,34 @@ def _hold_change(stored: Enquiry, enquiry: Enquiry) -> str | None:
     return AuditAction.LEGAL_HOLD_SET
 
 
-def save_enquiry(*, enquiry: Enquiry, changed: Iterable[str], actor: AbstractBaseUser) -> None:
+def save_enquiry(*, enquiry: Enquiry, changed: Iterable[str], actor: AbstractBaseUser) -> bool:
     """Save staff edits from the change form: activity moves retention; holds are checked
-    and audited. Raises EnquiryRestricted or LegalHoldRefused, saving nothing."""
+    and audited; a contact time goes through its own rule (contact.set_contact_time); a
+    status through the quarantine's. Raises EnquiryRestricted, StatusRefused,
+    LegalHoldRefused or ContactTimeRefused, saving nothing. True when contact was recorded
+    now because the enquiry was marked answered."""
     changed = set(changed)
+    contacted_at = enquiry.contacted_at
     with transaction.atomic():
         stored = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
         if stored.is_restricted and changed & RESTRICTED_FIELDS:
             raise EnquiryRestricted([enquiry.pk])
+        if "status" in changed and (
+            problem := status_change_problem(stored.status, enquiry.status)
+        ):
+            raise StatusRefused(problem)
         hold_action = _hold_change(stored, enquiry)
         # What the form does not edit is kept as stored now, not as the page loaded it.
-        for field in ("restricted_reason", "restricted_at", "last_activity_at", "retain_until"):
+        for field in KEPT_AS_STORED:
             setattr(enquiry, field, getattr(stored, field))
         if changed & ACTIVITY_FIELDS:
             enquiry.touch()
         enquiry.save()
         if hold_action:
             audit(actor=actor, action=hold_action, ids=[enquiry.pk])
-
-
-def record_withdrawal(*, consent: Consent, channel: str, actor: AbstractBaseUser) -> bool:
-    """Record that a given consent was withdrawn, now, by the stated channel. Once only.
-
-    The enquiry's retention date does not move: a withdrawal is the person asking for
-    less processing, never a reason to keep their data longer. Possible while the enquiry
-    is restricted: it is the person's right."""
-    with transaction.atomic():
-        now = timezone.now()
-        changed = Consent.objects.filter(
-            pk=consent.pk, given=True, withdrawn_at__isnull=True
-        ).update(withdrawn_at=now, withdrawal_channel=channel)
-        if changed:
-            audit(actor=actor, action=AuditAction.WITHDRAWAL, ids=[consent.enquiry_id])
-    return bool(changed)
+        if "contacted_at" in changed:
+            contact.set_contact_time(enquiry=enquiry, at=contacted_at, actor=actor)
+            return False
+        if "status" in changed:
+            return bool(_answered_is_contact([enquiry.pk], enquiry.status, actor))
+    return False

@@ -26,8 +26,8 @@ from contacts.calendar import callback_due
 from contacts.intake import notifications
 from contacts.intake.submission import Submission, store_enquiry
 from contacts.models import AuditAction, Enquiry, EnquiryStatus
+from contacts.restricted import lock_unrestricted
 from contacts.retention.rules import quarantine_retention_date, retention_date_expression
-from contacts.rights.restriction import lock_unrestricted
 
 logger = logging.getLogger(__name__)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 
 from django.conf import settings
@@ -15,23 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from common.clients import client_key
 from contacts.intake import quarantine, submission
 from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome
 from contacts.models import Enquiry, FormLocation
 from pagecache import shared_page
 
 logger = logging.getLogger(__name__)
-
-
-def client_key(group: str, request: HttpRequest) -> str:
-    """The rate-limit key: a keyed hash of the client address, never the address itself."""
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.CONTACTS_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
 def _rate(group: str, request: HttpRequest) -> str:

@@ -138,7 +138,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = "logglinje"
         verbose_name_plural = "revisjonslogg"
-        # Without it, "view" shows one's own lines only (contacts/admin.py).
+        # Without it, "view" shows one's own lines only (contacts/admin/logs.py).
         permissions = [("view_all_auditentries", "Kan se hele revisjonsloggen")]
 
     def __str__(self) -> str:

@@ -12,16 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from contacts.models import AuditAction, Enquiry, EnquiryStatus
 from contacts.staff_digest import DailyDigest, send_once_a_day
 
 logger = logging.getLogger(__name__)
 
-DAYS = 7  # the list's filter has this choice: contacts.admin.RetentionEndingFilter
+DAYS = 7  # the list's filter has this choice: contacts.admin.filters.RetentionEndingFilter
 
 
 def due_for_erasure(now: dt.datetime) -> dict[str, int]:
@@ -33,28 +31,14 @@ def due_for_erasure(now: dt.datetime) -> dict[str, int]:
     )
 
 
-def _text(counts: dict[str, int]) -> tuple[str, str]:
-    path = reverse("admin:contacts_enquiry_changelist")
-    subject = f"Henvendelser som slettes de neste {DAYS} dagene"
-    body = (
-        f"Disse henvendelsene slettes automatisk de neste {DAYS} dagene, når lagringstiden "
-        "deres er ute:\n\n"
-        f"Slettes: {counts['total']}\n"
-        f"Av dem i karantene (aldri sluppet inn): {counts['quarantine']}\n\n"
-        "Må en av dem beholdes, for eksempel på grunn av en tvist, kan du sette en rettslig "
-        "grunn på den før den slettes.\n\n"
-        f"Se dem: {settings.SITE_URL}{path}?sletting={DAYS}&status=all\n\n"
-        "Av personvernhensyn står ingen personopplysninger i denne e-posten.\n"
-    )
-    return subject, body
-
-
 DIGEST = DailyDigest(
     lock="contacts.purge_digest",
     action=AuditAction.PURGE_DIGEST,
     counts=due_for_erasure,
     worth_sending=lambda counts: counts["total"] > 0,
-    text=_text,
+    subject=f"Henvendelser som slettes de neste {DAYS} dagene",
+    template="contacts/mail/purge_digest.txt",
+    context=lambda: {"days": DAYS},
     without_recipients="No PILARO_NOTIFY_EMAILS set: no digest of the coming erasures",
 )
 

@@ -8,11 +8,10 @@ possible is what the person has a right to: erasure, withdrawing a consent, acce
 their data (art. 15), and correcting it (art. 16: a restriction while accuracy is
 contested ends with the correction). A restricted enquiry is still erased when its
 retention date passes; keeping it longer for legal claims is what a legal hold is for.
+The guard that the other changes consult is contacts/restricted.py.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -22,44 +21,7 @@ from contacts.audit import audit
 from contacts.intake import notifications
 from contacts.models import AuditAction, Enquiry
 
-RESTRICTED_MESSAGE = (
-    "Henvendelsen er begrenset (art. 18) og kan ikke endres før begrensningen er opphevet."
-)
 REASON_MAX_LENGTH = 300
-
-
-class EnquiryRestricted(Exception):
-    """A change refused because these enquiries are restricted. Nothing was saved."""
-
-    def __init__(self, ids: Iterable[int], *, selected: int = 1) -> None:
-        self.ids = sorted(ids)
-        self.selected = selected  # how many the refused change was for
-        super().__init__(RESTRICTED_MESSAGE)
-
-    def for_staff(self) -> str:
-        """The refusal in Norwegian; for a selection, that none of it changed and which
-        enquiries are restricted."""
-        if self.selected == 1:
-            return RESTRICTED_MESSAGE
-        numbers = ", ".join(f"#{pk}" for pk in self.ids)
-        return (
-            f"Ingen av de valgte henvendelsene ble endret: {numbers} er begrenset (art. 18) og "
-            "kan ikke endres før begrensningen er opphevet."
-        )
-
-
-def lock_unrestricted(ids: Iterable[int]) -> list[int]:
-    """Lock the enquiries with these ids for this transaction and return the ids found;
-    raise EnquiryRestricted, changing nothing, when any of them is restricted."""
-    rows = list(
-        Enquiry.objects.filter(pk__in=list(ids))
-        .select_for_update()
-        .values_list("pk", "restricted_at")
-    )
-    restricted = [pk for pk, restricted_at in rows if restricted_at is not None]
-    if restricted:
-        raise EnquiryRestricted(restricted, selected=len(rows))
-    return [pk for pk, _ in rows]
 
 
 def restrict(*, enquiry: Enquiry, reason: str, actor: AbstractBaseUser) -> bool:

@@ -22,9 +22,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
+from common.dates import short_date
 from contacts.audit import audit
 from contacts.models import AuditAction, SubjectRequest, one_month_after
 from contacts.retention.keys import person_key
@@ -144,8 +144,8 @@ def _extension_problem(request: SubjectRequest, to: dt.date | None, reason: str)
     latest = latest_extension(request)
     if to is None or not request.due_on < to <= latest:
         return (
-            f"Fristen kan forlenges til en dato etter {request.due_on:%d.%m.%Y} og senest "
-            f"{latest:%d.%m.%Y}."
+            f"Fristen kan forlenges til en dato etter {short_date(request.due_on)} og "
+            f"senest {short_date(latest)}."
         )
     return ""
 
@@ -202,28 +202,14 @@ def deadline_counts(today: dt.date | None = None) -> dict[str, int]:
     }
 
 
-def _reminder_text(counts: dict[str, int]) -> tuple[str, str]:
-    path = reverse("admin:contacts_subjectrequest_changelist")
-    days = settings.CONTACTS_SUBJECT_REQUEST_WARN_DAYS
-    subject = "Frister for forespørsler fra registrerte"
-    body = (
-        "Forespørsler fra registrerte (innsyn, retting, sletting og lignende) må besvares "
-        "innen fristen.\n\n"
-        f"Over fristen: {counts['overdue']}\n"
-        f"Frist innen {days} dager: {counts['due_soon']}\n"
-        f"Åpne i alt: {counts['open']}\n\n"
-        f"Se de åpne forespørslene: {settings.SITE_URL}{path}?status=apen\n\n"
-        "Av personvernhensyn står ingen personopplysninger i denne e-posten.\n"
-    )
-    return subject, body
-
-
 REMINDER = DailyDigest(
     lock="contacts.subject_reminder",
     action=AuditAction.SUBJECT_DEADLINE_REMINDER,
     counts=lambda now: deadline_counts(timezone.localdate(now)),
     worth_sending=lambda counts: bool(counts["overdue"] or counts["due_soon"]),
-    text=_reminder_text,
+    subject="Frister for forespørsler fra registrerte",
+    template="contacts/mail/subject_deadlines.txt",
+    context=lambda: {"days": settings.CONTACTS_SUBJECT_REQUEST_WARN_DAYS},
     without_recipients="No PILARO_NOTIFY_EMAILS set: no reminder about subject requests",
 )
 

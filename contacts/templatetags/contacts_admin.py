@@ -7,12 +7,25 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from common.urls import absolute_url
+from contacts.admin import filters
 from contacts.inbox import callbacks
 from contacts.inbox.callback_stats import PromiseStats, promise_statistics
 from contacts.models import Enquiry
 from contacts.rights import subject_log
 
 register = template.Library()
+
+
+@register.simple_tag
+def list_url(model: str, *, absolute: bool = False, **params: object) -> str:
+    """An admin list with filters set, checked against the list's filters
+    (contacts/admin/filters.py): `{% list_url "contacts.enquiry" status="ny" %}`. Absolute
+    (on PILARO_SITE_URL) for e-mails."""
+    path = filters.list_url(model, **params)
+    return absolute_url(path) if absolute else path
+
+
 STATS_CACHE_KEY, STATS_CACHE_SECONDS = "contacts:callback-stats", 300
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from pilaro_site import seo
+from common.urls import absolute_url
 
 register = template.Library()
 
@@ -13,4 +13,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def site_url(context: template.Context, path: str) -> str:
     """`path` on the site's address (PILARO_SITE_URL), else on the request's own."""
-    return seo.absolute_url(context["request"], path)
+    return absolute_url(path, context["request"])

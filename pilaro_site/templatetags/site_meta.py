@@ -10,6 +10,7 @@ from django import template
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from common.urls import absolute_url
 from pilaro_site import seo
 
 register = template.Library()
@@ -45,7 +46,7 @@ def capture(parser: template.base.Parser, token: template.base.Token) -> Capture
 @register.simple_tag(takes_context=True)
 def canonical_url(context: template.Context) -> str:
     request = context["request"]
-    return seo.absolute_url(request, request.path)
+    return absolute_url(request.path, request)
 
 
 @register.simple_tag(takes_context=True)

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from contacts.inbox import triage
 from contacts.models import Consent
+from contacts.rights import withdrawal
 from tests.browser.conftest import ConsoleWatch, log_in
 from tests.browser.test_accessibility import violations
 from tests.browser.test_html_validity import nu_checker
@@ -43,7 +44,7 @@ def kari(saksbehandler):
     with mock.patch("django.utils.timezone.now", return_value=NOTED):
         triage.add_note(enquiry=first, author=saksbehandler, text="Ringte Kari om tilbudet.")
     with mock.patch("django.utils.timezone.now", return_value=WITHDRAWN):
-        triage.record_withdrawal(consent=marketing, channel="epost", actor=saksbehandler)
+        withdrawal.record_withdrawal(consent=marketing, channel="epost", actor=saksbehandler)
     return first
 
 

@@ -22,7 +22,7 @@ wait_until, worker_env = faults.wait_until, faults.worker_env
 
 DEFER = (
     "from jobs.queue import defer\n"
-    "from contacts.tasks import remind_callbacks\n"
+    "from contacts.inbox.tasks import remind_callbacks\n"
     "defer(remind_callbacks, timestamp=0)\n"
 )
 

@@ -17,8 +17,8 @@ from django.core.mail.backends.locmem import EmailBackend
 from procrastinate.contrib.django import app
 
 from contacts.inbox import callbacks
+from contacts.inbox.tasks import remind_callbacks
 from contacts.models import Enquiry
-from contacts.tasks import remind_callbacks
 from tests.concurrency import run_at_once
 from tests.contacts.factories import make_enquiry
 

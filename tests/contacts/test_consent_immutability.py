@@ -17,6 +17,7 @@ from contacts import tasks
 from contacts.inbox import triage
 from contacts.models import Consent, Enquiry, ErasureReason, ErasureRecord, Notification
 from contacts.retention import erasure
+from contacts.rights import withdrawal
 from privacy.models import NoticeVersion
 from tests.contacts.factories import make_enquiry
 
@@ -76,14 +77,14 @@ def test_no_other_column_can_be_changed_either(consent, column, value):
 
 
 def test_the_first_withdrawal_is_recorded(consent, alice):
-    assert triage.record_withdrawal(consent=consent, channel="e-post", actor=alice)
+    assert withdrawal.record_withdrawal(consent=consent, channel="e-post", actor=alice)
 
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None and consent.withdrawal_channel == "e-post"
 
 
 def test_a_second_withdrawal_is_refused(consent, alice):
-    triage.record_withdrawal(consent=consent, channel="e-post", actor=alice)
+    withdrawal.record_withdrawal(consent=consent, channel="e-post", actor=alice)
     consent.refresh_from_db()
     first = (consent.withdrawn_at, consent.withdrawal_channel)
 
@@ -179,7 +180,7 @@ def test_the_nightly_purge_job_removes_expired_enquiries_with_their_consents():
 
 def test_an_erasure_the_person_asked_for_removes_their_consents(client, alice):
     enquiry = make_enquiry(email="kari@example.no", marketing=True)
-    triage.record_withdrawal(
+    withdrawal.record_withdrawal(
         consent=enquiry.consents.get(purpose="marketing"), channel="e-post", actor=alice
     )
 

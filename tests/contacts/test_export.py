@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from contacts.inbox import export, triage
+from contacts.inbox import export
 from contacts.models import Consent
+from contacts.rights import withdrawal
 from privacy.registry import get_registry
 from tests.contacts.factories import make_enquiry
 
@@ -29,7 +30,7 @@ def test_each_marketing_consent_in_force_comes_with_its_time_and_version(alice):
     consenting = make_enquiry(marketing=True, received_at=GIVEN)
     not_asked = make_enquiry(received_at=GIVEN)
     withdrawn = make_enquiry(marketing=True, received_at=GIVEN)
-    triage.record_withdrawal(
+    withdrawal.record_withdrawal(
         consent=Consent.objects.get(enquiry=withdrawn, purpose="marketing"),
         channel="e-post",
         actor=alice,

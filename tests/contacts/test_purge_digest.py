@@ -17,12 +17,12 @@ from django.core import mail
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
-from contacts import tasks
+from common.schedules import is_oslo_hour
 from contacts.intake import quarantine
 from contacts.intake.shown import build_submission
 from contacts.models import AuditEntry, Enquiry
+from contacts.retention import tasks
 from jobs import queue as jobs
-from jobs.queue import is_oslo_hour
 from privacy.registry import get_registry
 from tests.contacts.factories import make_enquiry
 from tests.servers import MailSink, Worker, site_env

@@ -327,15 +327,16 @@ def test_a_fast_preview_post_says_it_would_go_to_quarantine_and_stores_nothing(
 def test_only_slipp_inn_takes_an_enquiry_out_of_quarantine_but_it_can_be_marked_spam():
     held = quarantine.hold(submission=submission(), reason="Sendt etter 1 sekund")
 
-    moved = triage.set_status(ids=[held.pk], status="besvart")
+    moved = triage.set_status(ids=[held.pk], status="besvart", actor=None)
 
     held.refresh_from_db()
-    assert (moved, held.status, held.callback_due_at) == (0, "karantene", None)
-    assert triage.set_status(ids=[held.pk], status="spam") == 1
+    assert (moved.changed, held.status, held.callback_due_at) == (0, "karantene", None)
+    assert held.contacted_at is None  # not answered: still in quarantine
+    assert triage.set_status(ids=[held.pk], status="spam", actor=None).changed == 1
     held.refresh_from_db()
     assert held.status == "spam"
-    with pytest.raises(ValueError):
-        triage.set_status(ids=[held.pk], status="karantene")
+    with pytest.raises(triage.StatusRefused):
+        triage.set_status(ids=[held.pk], status="karantene", actor=None)
 
 
 @pytest.mark.django_db

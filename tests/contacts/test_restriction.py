@@ -16,8 +16,8 @@ from django.core import mail
 from contacts.inbox import triage
 from contacts.intake import notifications
 from contacts.models import AuditEntry, Consent, Enquiry, Notification
+from contacts.restricted import RESTRICTED_MESSAGE, EnquiryRestricted
 from contacts.rights import restriction
-from contacts.rights.restriction import RESTRICTED_MESSAGE, EnquiryRestricted
 from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 from tests.forms_html import form_data
@@ -175,7 +175,7 @@ def test_a_restriction_set_while_the_form_was_open_still_refuses_the_save(
     client, alice, monkeypatch
 ):
     """The service checks again under a lock: no 500, nothing saved, the reason shown."""
-    from contacts.admin import EnquiryAdminForm
+    from contacts.admin.forms import EnquiryAdminForm
 
     enquiry = restricted(alice)
     url = f"{ADMIN}{enquiry.pk}/change/"
@@ -193,7 +193,7 @@ def test_the_services_refuse_too(alice):
     enquiry = restricted(alice)
 
     with pytest.raises(EnquiryRestricted):
-        triage.set_status(ids=[enquiry.pk], status="besvart")
+        triage.set_status(ids=[enquiry.pk], status="besvart", actor=alice)
     with pytest.raises(EnquiryRestricted):
         triage.assign(ids=[enquiry.pk], assignee=alice)
     enquiry.status = "lukket"

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from contacts.intake.views import client_key
+from common.clients import client_key
 from contacts.models import Enquiry, Notification
 
 pytestmark = pytest.mark.django_db

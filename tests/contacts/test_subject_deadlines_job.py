@@ -15,7 +15,7 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from contacts.models import AuditEntry, SubjectRequest
 from contacts.rights import subject_log
-from contacts.tasks import remind_subject_deadlines
+from contacts.rights.tasks import remind_subject_deadlines
 from tests.concurrency import run_at_once
 from tests.contacts.factories import make_enquiry
 

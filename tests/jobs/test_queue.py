@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from procrastinate.jobs import Job
 
-from jobs.queue import MAX_RETRY_WAIT, Backoff, is_oslo_hour, oldest_waiting_job_age
+from common.schedules import is_oslo_hour
+from jobs.queue import MAX_RETRY_WAIT, Backoff, oldest_waiting_job_age
 from tests.queued_jobs import queued
 
 UTC = dt.UTC

@@ -9,7 +9,7 @@ import pytest
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from contacts.models import Enquiry
-from contacts.rights.selfservice import tasks
+from contacts.rights.selfservice import links
 from tests.contacts.factories import make_enquiry
 
 BASE = "/personvern/mine-opplysninger/"
@@ -26,7 +26,7 @@ def run_link_jobs() -> list[BaseException]:
     raised = []
     for job in ProcrastinateJob.objects.filter(task_name=LINK_TASK, status="todo"):
         try:
-            tasks.send_access_link(**job.args)
+            links.send_access_link(**job.args)
         except Exception as exc:
             raised.append(exc)
         ProcrastinateJob.objects.filter(pk=job.pk).update(status="succeeded")

@@ -71,7 +71,7 @@ def test_the_erasure_date_of_each_enquiry_is_shown(kari_session, kari):
     ],
 )
 def test_the_status_is_said_in_plain_norwegian(kari_session, kari, status, said):
-    set_status(ids=[kari[0].pk], status=status)
+    set_status(ids=[kari[0].pk], status=status, actor=None)
 
     assert said in page(kari_session)
 

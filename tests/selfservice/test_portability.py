@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
-from contacts.inbox import triage
 from contacts.models import AuditEntry, SubjectRequest
+from contacts.rights import withdrawal
 from contacts.rights.selfservice import portability
 from tests.selfservice.conftest import BASE
 
@@ -38,7 +38,7 @@ def test_the_download_validates_against_the_schema(kari_session, kari):
     from contacts.models import Consent
 
     consent = Consent.objects.get(enquiry=kari[0], purpose="marketing")
-    triage.record_withdrawal(consent=consent, channel="selvbetjening", actor=None)
+    withdrawal.record_withdrawal(consent=consent, channel="selvbetjening", actor=None)
 
     data = download(kari_session)
 

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from common.dates import short_date
 from contacts.models import Enquiry
 from contacts.rights import suppression
 from contacts.rights.selfservice import actions, information, portability, session
@@ -159,10 +160,8 @@ def correct(request: HttpRequest, address: str) -> HttpResponse:
         status = 400 if form.is_bound else 200
         return render(request, "selfservice/correct.html", context, status=status)
     request_ = actions.ask_for_correction(address, form.cleaned_data["text"])
-    session.say(
-        request,
-        f"Vi har fått forespørselen om retting og svarer deg senest {request_.due_on:%d.%m.%Y}.",
-    )
+    due = short_date(request_.due_on)
+    session.say(request, f"Vi har fått forespørselen om retting og svarer deg senest {due}.")
     return see_other(_overview_url())
 
 

@@ -3,7 +3,7 @@ staff use (one implementation of each right), each use recorded.
 
 - Opening the page is a request for access (innsyn): the staff's audited search finds the
   enquiries, and a completed `SubjectRequest` records it.
-- Withdrawing marketing consent is `triage.record_withdrawal` with the channel
+- Withdrawing marketing consent is `withdrawal.record_withdrawal` with the channel
   "selvbetjening" (audited; the retention date does not move). It is recorded on the
   consent, not as a request.
 - An objection to marketing (art. 21(2)) puts the address on the suppression list.
@@ -22,7 +22,6 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from contacts.audit import audit
-from contacts.inbox import triage
 from contacts.models import (
     AuditAction,
     Consent,
@@ -35,7 +34,7 @@ from contacts.models import (
     WithdrawalChannel,
 )
 from contacts.retention import erasure
-from contacts.rights import subject_log, subject_requests, suppression
+from contacts.rights import subject_log, subject_requests, suppression, withdrawal
 
 CHANNEL = SubjectRequestChannel.SELF_SERVICE
 
@@ -77,7 +76,7 @@ def marketing_consents_in_force(address: str) -> list[Consent]:
 def withdraw_marketing(address: str) -> int:
     """Withdraw every marketing consent in force for the address. How many were."""
     return sum(
-        triage.record_withdrawal(consent=c, channel=WithdrawalChannel.SELF_SERVICE, actor=None)
+        withdrawal.record_withdrawal(consent=c, channel=WithdrawalChannel.SELF_SERVICE, actor=None)
         for c in marketing_consents_in_force(address)
     )
 

@@ -6,13 +6,14 @@ job queue:
 - The page only checks that enquiries exist for the typed address and queues a job with
   the number of one of them (`request_link`). The job's arguments, which the queue keeps
   and logs, hold no address and no secret.
-- The job (`send_link`) reads the address from that enquiry, makes a random secret, and in
-  one transaction stores the `AccessLink` (the secret's SHA-256 and the person's keyed
-  hash, never the secret), keeps the address signed in the database's session table under
-  a key derived from the secret (`_keep_address`: it expires with the link and is deleted
-  when the link is used), and sends the e-mail. A mail server that refuses rolls all of it
-  back and the queue retries. The link is made here rather than by the page so that the
-  secret exists only in the worker's memory and in the e-mail, never in a queued job.
+- The job (`send_access_link`, which runs `send_link`) reads the address from that enquiry,
+  makes a random secret, and in one transaction stores the `AccessLink` (the secret's
+  SHA-256 and the person's keyed hash, never the secret), keeps the address signed in the
+  database's session table under a key derived from the secret (`_keep_address`: it expires
+  with the link and is deleted when the link is used), and sends the e-mail. A mail server
+  that refuses rolls all of it back and the queue retries. The link is made here rather than
+  by the page so that the secret exists only in the worker's memory and in the e-mail, never
+  in a queued job.
 - Using the link (`use_link`) claims the row with one conditional UPDATE (unused and not
   expired), takes the kept address, checks it against the row's keyed hash, and deletes
   it. The caller then starts the person's session (session.py), which keeps the address
@@ -34,12 +35,16 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
+from common.mail import render_text
+from common.urls import absolute_reverse
+from contacts.intake.notifications import MAIL_RETRY
 from contacts.models import AccessLink, Enquiry
 from contacts.retention.keys import normalised_email, person_key
 from jobs import queue as jobs
+from jobs.queue import fresh_connection
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +89,6 @@ def _kept_address(secret: str, now: dt.datetime) -> str | None:
 
 def request_link(email: str) -> bool:
     """Queue the link e-mail if we hold enquiries for the address. True when queued."""
-    from contacts.rights.selfservice.tasks import send_access_link
-
     first = (
         Enquiry.objects.about_person(email=email).order_by("pk").values_list("pk", flat=True)
     ).first()
@@ -97,19 +100,17 @@ def request_link(email: str) -> bool:
 
 
 def _message(secret: str, expires_at: dt.datetime) -> tuple[str, str]:
-    url = settings.SITE_URL + reverse("selfservice:link", args=[secret])
-    minutes = settings.CONTACTS_SELF_SERVICE_LINK_MINUTES
-    subject = f"Lenke til Dine opplysninger hos {settings.COMPANY['name']}"
-    body = (
-        "Noen, trolig du, ba om å få se opplysningene vi har lagret knyttet til denne "
-        "e-postadressen.\n\n"
-        f"Åpne denne lenken innen {minutes} minutter "
-        f"(til kl. {timezone.localtime(expires_at):%H:%M}):\n{url}\n\n"
-        "Lenken virker bare én gang. Ba du ikke om dette, kan du se bort fra e-posten: "
-        "ingen får se opplysningene uten lenken.\n\n"
-        f"Hilsen {settings.COMPANY['name']}\n"
+    company = settings.COMPANY["name"]
+    body = render_text(
+        "contacts/mail/access_link.txt",
+        {
+            "link": absolute_reverse("selfservice:link", args=[secret]),
+            "minutes": settings.CONTACTS_SELF_SERVICE_LINK_MINUTES,
+            "until": f"{timezone.localtime(expires_at):%H:%M}",
+            "company": company,
+        },
     )
-    return subject, body
+    return f"Lenke til Dine opplysninger hos {company}", body + "\n"
 
 
 def send_link(enquiry_id: int) -> bool:
@@ -176,3 +177,16 @@ def forget_spent_links(now: dt.datetime | None = None) -> int:
     deleted, _ = AccessLink.objects.filter(expires_at__lt=now - dt.timedelta(days=1)).delete()
     SessionStore.clear_expired()
     return deleted
+
+
+@app.task(queue="notifications", name="contacts.selfservice.send_access_link", retry=MAIL_RETRY)
+@fresh_connection
+def send_access_link(enquiry_id: int) -> None:
+    """Its argument is an enquiry's number: no address or secret waits in the queue."""
+    try:
+        sent = send_link(enquiry_id)
+    except Exception as exc:
+        # The class only: an SMTP error's text can quote the recipient.
+        logger.warning("Dine opplysninger: link e-mail not sent (%s)", type(exc).__name__)
+        raise LinkNotSent(type(exc).__name__) from None
+    logger.info("Dine opplysninger: link e-mail %s", "sent" if sent else "not needed")

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
-from contacts.intake.views import client_key
+from common.clients import client_key
 from contacts.rights.selfservice import actions, links, session
 from contacts.rights.selfservice.forms import LinkRequestForm
 from contacts.rights.selfservice.portability import schema_text

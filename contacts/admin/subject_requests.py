@@ -1,5 +1,6 @@
 """Staff side of subject requests (GDPR art. 15–21): the list with deadlines, recording a
 request that came by e-mail, phone, letter or the form, completing and extending one.
+(Finding a person's data and acting on it is subjects.py.)
 
 Every write goes through contacts.rights.subject_log, which writes the audit entry. The
 person is known here only by a keyed hash of the address; their own words (`details`)
@@ -8,7 +9,6 @@ are shown on the request's own page only. Nothing here deletes a request.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
@@ -17,48 +17,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from contacts.admin_subject_forms import (
-    CompleteForm,
-    ExtendForm,
-    SubjectRequestAddForm,
-)
+from common.dates import short_date
+from contacts.admin.filters import SubjectStatusFilter
+from contacts.admin.forms import CompleteForm, ExtendForm, SubjectRequestAddForm
 from contacts.models import SubjectRequest
 from contacts.rights import subject_log, subject_requests
 
-RECORD = "contacts.add_subjectrequest"
 HANDLE = "contacts.change_subjectrequest"
-
-
-def _day(value) -> str:
-    return f"{value:%d.%m.%Y}"
-
-
-class SubjectStatusFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "status"
-    OPEN, OVERDUE, SOON, DONE = "apen", "forfalt", "snart", "fullfort"
-
-    def lookups(self, request, model_admin):
-        days = settings.CONTACTS_SUBJECT_REQUEST_WARN_DAYS
-        return [
-            (self.OPEN, "Åpne"),
-            (self.OVERDUE, "Over fristen"),
-            (self.SOON, f"Frist innen {days} dager"),
-            (self.DONE, "Fullført"),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        days = settings.CONTACTS_SUBJECT_REQUEST_WARN_DAYS
-        return {
-            self.OPEN: lambda: queryset.open(),
-            self.OVERDUE: lambda: queryset.overdue(today),
-            self.SOON: lambda: queryset.due_within(today, days),
-            self.DONE: lambda: queryset.filter(completed_at__isnull=False),
-        }.get(self.value(), lambda: queryset)()
 
 
 DUE = Coalesce("extended_to", "due_on")
@@ -157,18 +124,18 @@ class SubjectRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="mottatt", ordering="received_at")
     def received(self, obj: SubjectRequest) -> str:
-        return _day(timezone.localdate(obj.received_at))
+        return short_date(obj.received_at)
 
     @admin.display(description="frist", ordering=DUE)
     def due_display(self, obj: SubjectRequest) -> str:
         if obj.extended_to:
-            return f"{_day(obj.extended_to)} (forlenget fra {_day(obj.due_on)})"
-        return _day(obj.due_on)
+            return f"{short_date(obj.extended_to)} (forlenget fra {short_date(obj.due_on)})"
+        return short_date(obj.due_on)
 
     @admin.display(description="status")
     def status_display(self, obj: SubjectRequest) -> str:
         if obj.completed_at:
-            return f"Fullført {_day(timezone.localdate(obj.completed_at))}"
+            return f"Fullført {short_date(obj.completed_at)}"
         if obj.is_overdue():
             return format_html("<strong>{}</strong>", "Over fristen")
         return "Åpen"
@@ -214,7 +181,7 @@ class SubjectRequestAdmin(admin.ModelAdmin):
         )
         for field in SubjectRequest._meta.concrete_fields:
             setattr(obj, field.attname, getattr(created, field.attname))
-        self.message_user(request, f"Fristen er {_day(created.due_on)}.", messages.INFO)
+        self.message_user(request, f"Fristen er {short_date(created.due_on)}.", messages.INFO)
 
     # --- Completing and extending -----------------------------------------------------------
 
@@ -282,7 +249,7 @@ class SubjectRequestAdmin(admin.ModelAdmin):
             except subject_log.ExtensionRefused as refused:
                 form.add_error(None, str(refused))
             else:
-                said = f"Fristen er forlenget til {_day(obj.extended_to)}."
+                said = f"Fristen er forlenget til {short_date(obj.extended_to)}."
                 self.message_user(request, said, messages.SUCCESS)
                 back = reverse("admin:contacts_subjectrequest_change", args=[obj.pk])
                 return HttpResponseRedirect(back)
