@@ -55,6 +55,7 @@ def site_env(**overrides: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "pilaro_site.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "PILARO_PERSON_HASH_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "PILARO_MIN_FILL_SECONDS": "0",

@@ -1,5 +1,5 @@
-"""What the notices declare must be what the site does: retention periods, consents; and
-the callback promise's calendar can be read."""
+"""What the notices ask must be what the form can store; the callback promise's calendar
+can be read; the keyed hashes have their own key. (Retention: privacy/map_checks.py.)"""
 
 from __future__ import annotations
 
@@ -10,31 +10,6 @@ from django.core.exceptions import ImproperlyConfigured
 from contacts.calendar import CalendarError, parse_closed_days, parse_workday
 from contacts.models import ConsentPurpose
 from privacy.registry import get_registry
-
-
-def enforced_periods() -> dict[str, int]:
-    """The retention the site enforces, in the keys of `enforced_retention` declarations."""
-    return {
-        "days_after_last_activity": settings.CONTACTS_RETENTION_DAYS,
-        "max_days": settings.CONTACTS_RETENTION_MAX_DAYS,
-        "spam_days": settings.CONTACTS_SPAM_RETENTION_DAYS,
-    }
-
-
-def _retention_message(notice, enforced: dict[str, int], *, in_force: bool):
-    declared = notice.declarations.enforced_retention
-    differing = {k: v for k, v in declared.items() if enforced.get(k) != v}
-    if not differing:
-        return None
-    kind = Error if in_force else Warning
-    return kind(
-        f"Notice version {notice.version} declares retention {differing}, but the site "
-        f"enforces {enforced}.",
-        hint="Make PILARO_RETENTION_DAYS / PILARO_RETENTION_MAX_DAYS / "
-        "PILARO_SPAM_RETENTION_DAYS match the notice, or publish a notice that declares "
-        "what is enforced.",
-        id="contacts.E001" if in_force else "contacts.W001",
-    )
 
 
 def _unknown_consents(notice) -> list[Error]:
@@ -51,21 +26,16 @@ def _unknown_consents(notice) -> list[Error]:
 
 @register("contacts")
 def check_declarations_match_the_site(app_configs, **kwargs):
-    """The version in force and every upcoming one: their declared retention is enforced,
-    and every consent they ask for is one the form can store."""
+    """The version in force and every upcoming one ask only for consents the form can
+    store. (Their retention is measured against the data map: privacy/map_checks.py.)"""
     try:
         registry = get_registry()
     except ImproperlyConfigured:
         return []  # the privacy checks name the broken files
-    enforced = enforced_periods()
     messages = []
-    in_force = registry.in_force()
-    for notice in [in_force, *registry.upcoming()]:
-        if notice is None or notice.declarations is None:
-            continue
-        message = _retention_message(notice, enforced, in_force=notice is in_force)
-        messages += [message] if message else []
-        messages += _unknown_consents(notice)
+    for notice in [registry.in_force(), *registry.upcoming()]:
+        if notice is not None and notice.declarations is not None:
+            messages += _unknown_consents(notice)
     return messages
 
 
@@ -109,3 +79,23 @@ def check_callback_calendar(app_configs, **kwargs):
             )
         )
     return messages
+
+
+@register("contacts", Tags.security, deploy=True)
+def check_person_hash_key(app_configs, **kwargs):
+    """The keyed hashes need their own key: without one, nothing could be recognised again
+    (the suppression list, erasure records), and the secret key must never stand in."""
+    key = settings.CONTACTS_PERSON_HASH_KEY
+    if key and key != settings.SECRET_KEY:
+        return []
+    return [
+        Error(
+            "PILARO_PERSON_HASH_KEY is not set, or is the secret key."
+            if key
+            else "PILARO_PERSON_HASH_KEY is not set.",
+            hint="Set it to a long random value of its own and never change it. A site that "
+            "ran without it hashed with DJANGO_SECRET_KEY: set it to that value once, then "
+            'the secret key may be rotated (README, "Keys").',
+            id="contacts.E020",
+        )
+    ]

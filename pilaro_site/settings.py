@@ -272,6 +272,9 @@ ADMINS: list[tuple[str, str]] = []
 MANAGERS: list[tuple[str, str]] = []
 
 # --- Security -------------------------------------------------------------------------
+# Messages to staff ("Henvendelse #37 ble endret") ride on the session they already have,
+# not on a cookie of their own: the cookies the site sets are the data map's.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -349,10 +352,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PRIVACY_NOTICE_DIR = Path(env_str("PILARO_NOTICE_DIR") or BASE_DIR / "privacy" / "notices")
 # What a draft's page shows staff besides the text: the callback form as it will be.
 PRIVACY_DRAFT_PREVIEWS = ["contacts.intake.preview.draft_form"]
+# Every processing of personal data the site performs (pilaro_site/datamap/): the notice
+# versions, the record of processing and the system checks measure against it.
+PRIVACY_DATA_MAP = "pilaro_site.datamap.DATA_MAP"
 
 # --- Callback form and enquiries ---------------------------------------------------------
 # Retention is declared here once; a notice version that promises other periods fails the
-# system check (contacts/checks.py).
+# system check (privacy/map_checks.py, against the data map).
 CONTACTS_RETENTION_DAYS = env_int("PILARO_RETENTION_DAYS", 365, minimum=1)
 CONTACTS_RETENTION_MAX_DAYS = env_int("PILARO_RETENTION_MAX_DAYS", 730, minimum=1)
 # An enquiry marked as spam is erased this many days after it was marked (never later
@@ -360,9 +366,12 @@ CONTACTS_RETENTION_MAX_DAYS = env_int("PILARO_RETENTION_MAX_DAYS", 730, minimum=
 CONTACTS_SPAM_RETENTION_DAYS = env_int("PILARO_SPAM_RETENTION_DAYS", 30, minimum=1)
 # --- Data subjects: "Dine opplysninger" (/personvern/mine-opplysninger/) ------------------
 # The key of the keyed hashes that recognise an address again without keeping it
-# (suppression list, subject requests, per-address limits). Set it apart from the secret
-# key: rotating that must not orphan the suppression list.
-CONTACTS_PERSON_HASH_KEY = env_str("PILARO_PERSON_HASH_KEY") or SECRET_KEY
+# (suppression list, subject requests, per-address limits, erasure records). Its own key,
+# never the secret key: rotating that must not orphan the suppression list. Required in
+# production (contacts.E020 in check --deploy); development uses a fixed stand-in.
+CONTACTS_PERSON_HASH_KEY = env_str("PILARO_PERSON_HASH_KEY") or (
+    "development-only-person-hash-key" if DEBUG else ""
+)
 # How long the link e-mailed to a visitor works (single use), and how long the page it
 # opens stays open without activity.
 CONTACTS_SELF_SERVICE_LINK_MINUTES = env_int("PILARO_SELF_SERVICE_LINK_MINUTES", 30, minimum=1)
@@ -439,6 +448,22 @@ COMPANY = {
     "phone": env_str("PILARO_COMPANY_PHONE"),
     "address": env_str("PILARO_COMPANY_ADDRESS"),
     "org_number": env_str("PILARO_COMPANY_ORG_NUMBER"),
+    # For the record of processing (GDPR art. 30), not shown on the site: the data
+    # protection officer (or that there is none), and transfers outside the EEA.
+    "dpo": env_str("PILARO_COMPANY_DPO"),
+    "transfers": env_str("PILARO_COMPANY_TRANSFERS"),
+}
+# The processors (GDPR art. 28) the data map names: who they are, and whether a data
+# processing agreement is in place ("ja"/"nei"), as the company says.
+PROCESSORS = {
+    "hosting": {
+        "name": env_str("PILARO_PROCESSOR_HOSTING"),
+        "agreement": env_str("PILARO_PROCESSOR_HOSTING_AGREEMENT"),
+    },
+    "epost": {
+        "name": env_str("PILARO_PROCESSOR_EMAIL"),
+        "agreement": env_str("PILARO_PROCESSOR_EMAIL_AGREEMENT"),
+    },
 }
 
 # --- The site on the open web (pilaro_site/seo.py) --------------------------------------

@@ -6,4 +6,4 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Personvern"
 
     def ready(self) -> None:
-        from privacy import checks  # noqa: F401 - registers the system checks
+        from privacy import checks, map_checks  # noqa: F401 - registers the system checks

@@ -27,7 +27,8 @@ ACTIVITY_KEYS = (
     "enforced_retention",
 )
 ACTIVITY_TEXT_KEYS = ("purpose", "data", "recipients", "retention")
-ENFORCED_RETENTION_KEYS = ("days_after_last_activity", "max_days", "spam_days")
+# A period's key is a data-map period's (privacy/datamap.py): its unit is the map's.
+PERIOD_KEY_RE = re.compile(r"^[a-z][a-z_]*$")
 FORM_KEYS = ("information", "informs", "consents")
 CONSENT_KEYS = ("purpose", "activity", "label", "required")
 BASIS_RE = re.compile(r"^6\(1\)\(([a-f])\)$")
@@ -142,11 +143,14 @@ def _bases(value: Any, where: str, *, many: bool) -> tuple[Basis, ...]:
 def _enforced_retention(value: Any, where: str) -> dict[str, int] | None:
     if value is None:
         return None
-    _only(value, ENFORCED_RETENTION_KEYS, f"{where}: enforced_retention")
-    if not value or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value.values()
-    ):
-        raise DeclarationError(f"{where}: enforced_retention must give whole numbers of days")
+    if not isinstance(value, dict) or not value:
+        raise DeclarationError(f"{where}: enforced_retention must be a mapping of periods")
+    if bad := sorted(str(k) for k in value if not PERIOD_KEY_RE.match(str(k))):
+        raise DeclarationError(f"{where}: enforced_retention has unknown key(s) {', '.join(bad)}")
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value.values()):
+        raise DeclarationError(
+            f"{where}: enforced_retention must give whole numbers (in the period's unit)"
+        )
     return dict(value)
 
 
@@ -253,8 +257,8 @@ def purposes_table(declarations: Declarations) -> str:
     ]
     for activity in declarations.activities:
         basis = " og ".join(str(b) for b in activity.bases)
-        if activity.legitimate_interest:  # "… bokstav f (berettiget interesse): Å …"
-            basis += f": {activity.legitimate_interest}"
+        if interest := activity.legitimate_interest:  # "… (berettiget interesse): å …"
+            basis += f": {interest[:1].lower()}{interest[1:]}"
         cells = (activity.purpose, basis, activity.data, activity.recipients, activity.retention)
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows)

@@ -56,6 +56,8 @@ class NoticeVersion(models.Model):
         ordering = ["effective_date"]
         verbose_name = "versjon av personvernerklæringen"
         verbose_name_plural = "versjoner av personvernerklæringen"
+        # The record of processing (privacy/record.py): superusers, and whom they give it.
+        permissions = [("view_processing_record", "Kan se behandlingsprotokollen")]
 
     def __str__(self) -> str:
         return f"Versjon {self.version}"

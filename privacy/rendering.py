@@ -1,14 +1,16 @@
 """Markdown to HTML (with a table of contents), and the word-level diff between versions.
 
-Both are pure functions of the notice text, cached per process by the text's SHA-256, so a
-version is rendered once however many requests read it. Raw HTML in the source is escaped
-(markdown-it's "html" option is off), and unsafe link schemes are refused by markdown-it.
+Both are pure functions of the notice text (with its facts: `with_facts`), cached per
+process by the text's SHA-256, so a version is rendered once however many requests read
+it. Raw HTML in the source is escaped (markdown-it's "html" option is off), and unsafe
+link schemes are refused by markdown-it.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -19,8 +21,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
+from privacy.datamap import get_data_map
 from privacy.registry import Notice
 
+FACT_RE = re.compile(r"^\[\[([a-z0-9-]+)\]\]$")
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u"})
 
 
@@ -129,10 +133,25 @@ def _convert(text: str) -> RenderedNotice:
     return RenderedNotice(html=mark_safe(html), toc=toc)  # noqa: S308 - html is off: all escaped
 
 
+def with_facts(body: str) -> str:
+    """The text with each line `[[fact]]` replaced by what the data map says of the running
+    site (the cookie table, where rate-limit counters live, what an erasure record keeps):
+    claims computed from the code that does it, not written by hand."""
+    facts = get_data_map().facts
+    lines = []
+    for line in body.splitlines():
+        match = FACT_RE.match(line.strip())
+        lines.append(facts[match.group(1)]() if match and match.group(1) in facts else line)
+    return "\n".join(lines) + "\n"
+
+
 def render_notice(notice: Notice) -> RenderedNotice:
-    rendered = _rendered.get(notice.sha256)
+    body = with_facts(notice.body)
+    # The facts follow the settings, which a test may change: they are part of the key.
+    key = (notice.sha256, hashlib.sha256(body.encode()).hexdigest())
+    rendered = _rendered.get(key)
     if rendered is None:
-        rendered = _rendered[notice.sha256] = _convert(notice.body)
+        rendered = _rendered[key] = _convert(body)
     return rendered
 
 
@@ -148,7 +167,7 @@ class Change:
 
 # Keyed by the file's SHA-256: a version's text never changes under the same hash, and the
 # handful of versions makes an unbounded dict the simplest correct cache.
-_rendered: dict[str, RenderedNotice] = {}
+_rendered: dict[tuple[str, str], RenderedNotice] = {}
 _diffs: dict[tuple[str, str], tuple[Change, ...]] = {}
 
 

@@ -30,10 +30,12 @@ class Expiry(Enum):
 
 
 def start_clock(sender=None, request=None, **kwargs) -> None:
-    """At the password login (user_logged_in): the session's clocks start now."""
+    """At the password login (user_logged_in): the session's clocks start now, and its
+    cookie (and row) lasts no longer than the session may: STAFF_SESSION_MAX_HOURS."""
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
         request.session[LOGIN_AT] = request.session[SEEN_AT] = now
+        request.session.set_expiry(settings.STAFF_SESSION_MAX_HOURS * 3600)
 
 
 def check(session: SessionBase) -> Expiry | None:

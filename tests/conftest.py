@@ -146,6 +146,37 @@ def declarations(
     }
 
 
+def declarations_covering_the_map(version: str) -> dict:
+    """Declarations that leave nothing of the site's data map out: every activity that
+    concerns visitors, each enforced period declared with its value and said in words.
+    Made from the map, so a version written with them stays publishable as the map grows."""
+    from privacy.datamap import amount, get_data_map
+
+    decls = declarations(version, old_style=False)
+    by_id = {a["id"]: a for a in decls["processing"]}
+    for activity in get_data_map().concerning_visitors():
+        item = by_id.setdefault(
+            activity.id,
+            {
+                "id": activity.id,
+                "purpose": activity.purpose,
+                "basis": f"6(1)({activity.basis})",
+                "data": activity.data,
+                "recipients": "Bare oss.",
+                "retention": "Som tabellen sier.",
+            },
+        )
+        if activity.basis == "f":
+            item.setdefault("legitimate_interest", activity.legitimate_interest or "Å drive.")
+        if activity.periods:
+            item["enforced_retention"] = {p.key: p.value() for p in activity.periods}
+            item["retention"] = " ".join(
+                f"{amount(p.value(), p.unit)} {p.meaning}." for p in activity.periods
+            )
+    decls["processing"] = list(by_id.values())
+    return decls
+
+
 class NoticeDir:
     """A temporary notice directory that the site reads instead of the shipped one."""
 

@@ -63,18 +63,40 @@ class ErasureReason(models.TextChoices):
 
 
 class ErasureRecord(models.Model):
-    """That an enquiry was erased, when and why. No personal data, no foreign key to it."""
+    """That an enquiry was erased, when and why. No personal data, no foreign key to it.
+
+    Each field's help text says, for the privacy notice, what it keeps (the notice lists
+    them from here: pilaro_site/datamap/facts.py)."""
 
     # The id is for people reading the record; after a database restore the id sequence
     # can hand it to a new enquiry, so re-applying an erasure matches on `nonce_key`.
-    enquiry_id = models.BigIntegerField("henvendelse nr.", db_index=True)
-    # A keyed hash of the erased enquiry's form nonce (contacts.retention.keys.nonce_key): it names
-    # that one submission and no other, ever. Empty for records made before it existed.
-    nonce_key = models.CharField(max_length=64, blank=True, editable=False)
+    enquiry_id = models.BigIntegerField(
+        "henvendelse nr.", db_index=True, help_text="nummeret henvendelsen hadde"
+    )
+    # A keyed hash of the erased enquiry's form nonce (contacts.retention.keys.nonce_key): it
+    # names that one submission and no other, ever. Empty for records made before it existed.
+    nonce_key = models.CharField(
+        "nøkkel",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="en hashverdi av skjemaets engangskode, laget med en hemmelig nøkkel, så vi "
+        "kan slette henvendelsen på nytt hvis den kommer tilbake fra en sikkerhetskopi",
+    )
     # When the erased enquiry came in: an enquiry received after the erasure is never it.
-    received_at = models.DateTimeField("mottatt", null=True, editable=False)
-    erased_at = models.DateTimeField("slettet", default=timezone.now)
-    reason = models.CharField("grunn", max_length=20, choices=ErasureReason.choices)
+    received_at = models.DateTimeField(
+        "mottatt", null=True, editable=False, help_text="når henvendelsen kom inn"
+    )
+    erased_at = models.DateTimeField(
+        "slettet", default=timezone.now, help_text="når den ble slettet"
+    )
+    reason = models.CharField(
+        "grunn",
+        max_length=20,
+        choices=ErasureReason.choices,
+        help_text="hvorfor den ble slettet (lagringstiden var ute, du ba om det, eller en "
+        "ansatt slettet den)",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="utført av",
@@ -82,6 +104,7 @@ class ErasureRecord(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text="hvilken ansatt som slettet den, når en ansatt gjorde det",
     )
 
     class Meta:

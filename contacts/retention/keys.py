@@ -3,9 +3,9 @@ what identifies them: an e-mail address (the marketing suppression list, subject
 requests, the per-address rate limit) and a form's nonce (erasure records that survive a
 restore).
 
-The key is `PILARO_PERSON_HASH_KEY` (falling back to the secret key): set it on its own
-in production, so that rotating `DJANGO_SECRET_KEY` does not orphan the suppression list
-and let marketing reach someone who objected.
+The key is `PILARO_PERSON_HASH_KEY`, never the secret key: rotating `DJANGO_SECRET_KEY`
+must not orphan the suppression list and let marketing reach someone who objected. It is
+required in production (contacts.E020); without it nothing is hashed at all.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _keyed(purpose: str, value: str) -> str:
+    if not settings.CONTACTS_PERSON_HASH_KEY:
+        raise ImproperlyConfigured("PILARO_PERSON_HASH_KEY is not set (required in production)")
     key = (settings.CONTACTS_PERSON_HASH_KEY + ":" + purpose).encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 

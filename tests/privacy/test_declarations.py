@@ -80,7 +80,7 @@ def test_changing_a_declaration_changes_the_table(notice_dir):
     assert "| Svare på henvendelser. | GDPR artikkel 6 nr. 1 bokstav f" in before
     assert "Ringe deg tilbake." not in before
     assert "| Ringe deg tilbake. | GDPR artikkel 6 nr. 1 bokstav f (berettiget interesse)" in after
-    assert "(berettiget interesse): Å svare dem som ber oss om det. |" in after
+    assert "(berettiget interesse): å svare dem som ber oss om det. |" in after
 
 
 def broken(change) -> dict:

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from privacy import manifest
 from privacy.models import NoticeVersion
 from tests.concurrency import run_at_once
+from tests.conftest import declarations_covering_the_map
 
 
 @pytest.mark.django_db
@@ -64,7 +65,9 @@ def test_it_refuses_a_text_changed_before_any_database_saw_it(notice_dir):
 def test_record_adds_new_versions_to_the_manifest_without_rewriting_old_ones(notice_dir):
     notice_dir.write("1.0", "2026-01-01")
     before = manifest.read(notice_dir.path)
-    notice_dir.write("1.1", "2026-06-01", record=False)
+    notice_dir.write(
+        "1.1", "2026-06-01", record=False, side_file=declarations_covering_the_map("1.1")
+    )
 
     call_command("sync_notices", "--record", verbosity=0)
 

@@ -48,6 +48,40 @@ def _publishing_env(settings, notice_dir) -> dict[str, str]:
     return clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": url, "PILARO_NOTICE_DIR": notice_dir})
 
 
+def _filled_in_draft(settings, tmp_path):
+    """A copy of the notice directory with draft 2.0 filled in and published, taking effect
+    tomorrow (or the day after the last published version, if that is later)."""
+    directory = tmp_path / "notices"
+    shutil.copytree(settings.BASE_DIR / "privacy" / "notices", directory)
+    draft = directory / "2.0.md"
+    latest = max(n.effective for n in get_registry().published)
+    tomorrow = max(timezone.localdate(), latest) + dt.timedelta(days=1)
+    text = re.sub(r"^status: draft$", "status: published", draft.read_text(), flags=re.M)
+    text = re.sub(r"^effective: .*$", f"effective: {tomorrow}", text, count=1, flags=re.M)
+    draft.write_text(re.sub(r"\[FYLLES UT AV PILARO: ([^\]]*)\]", r"(utfylt: \1)", text))
+    return directory
+
+
+@pytest.mark.django_db
+def test_publishing_is_refused_when_the_site_keeps_quarantine_otherwise(
+    run_python, settings, tmp_path
+):
+    """The filled-in 2.0 declares 14 days of quarantine; with the site set to keep it 21,
+    publishing it would promise what the site does not do."""
+    env = _publishing_env(settings, str(_filled_in_draft(settings, tmp_path)))
+    env["PILARO_QUARANTINE_RETENTION_DAYS"] = "21"
+
+    refused = run_python(["manage.py", "sync_notices", "--record"], env)
+
+    assert refused.returncode != 0
+    assert re.search(
+        r"\(privacy\.E032\) Notice version 2\.0: activity 'karantene' .* declares "
+        r"quarantine_days=14, the site enforces 21 \(PILARO_QUARANTINE_RETENTION_DAYS\)",
+        refused.stderr,
+    ), refused.stderr[-3000:]
+    assert "2.0.md" not in manifest.read(tmp_path / "notices")
+
+
 @pytest.mark.django_db(transaction=True)  # the command commits its rows: flushed afterwards
 def test_the_company_publishes_the_draft_as_the_readme_says(run_python, settings, tmp_path):
     """README, "Publishing a version": fill in every placeholder, set `status: published`

@@ -49,6 +49,9 @@ from jobs.queue import fresh_connection
 logger = logging.getLogger(__name__)
 
 SECRET_PATTERN = r"[A-Za-z0-9_-]{43}"  # secrets.token_urlsafe(32)
+# A link's row (its secret's hash and the person's keyed hash) is kept this long after the
+# link expired, then deleted by the hourly job (contacts/rights/tasks.py).
+SPENT_LINKS_KEPT_DAYS = 1
 _PENDING = "selfservice_pending_address"
 
 
@@ -171,10 +174,11 @@ def use_link(secret: str) -> tuple[LinkState, str | None]:
 
 
 def forget_spent_links(now: dt.datetime | None = None) -> int:
-    """Delete links used or expired more than a day ago, and expired pending entries and
-    sessions (which hold addresses). Returns the links deleted."""
+    """Delete links expired more than SPENT_LINKS_KEPT_DAYS ago, and expired pending entries
+    and sessions (which hold addresses). Returns the links deleted."""
     now = now or timezone.now()
-    deleted, _ = AccessLink.objects.filter(expires_at__lt=now - dt.timedelta(days=1)).delete()
+    kept = dt.timedelta(days=SPENT_LINKS_KEPT_DAYS)
+    deleted, _ = AccessLink.objects.filter(expires_at__lt=now - kept).delete()
     SessionStore.clear_expired()
     return deleted
 
