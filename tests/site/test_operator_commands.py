@@ -48,9 +48,13 @@ def _publishing_env(settings, notice_dir) -> dict[str, str]:
     return clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": url, "PILARO_NOTICE_DIR": notice_dir})
 
 
-def _filled_in_draft(settings, tmp_path):
-    """A copy of the notice directory with draft 2.0 filled in and published, taking effect
-    tomorrow (or the day after the last published version, if that is later)."""
+PLACEHOLDER = re.compile(r"\[FYLLES UT AV PILARO: ([^\]]*)\]")
+
+
+def _published_draft(settings, tmp_path, *, filled: bool = True):
+    """A copy of the notice directory with draft 2.0 published, taking effect tomorrow (or
+    the day after the last published version, if that is later), its placeholders filled
+    in unless `filled` is False. The copy's path and the draft's text."""
     directory = tmp_path / "notices"
     shutil.copytree(settings.BASE_DIR / "privacy" / "notices", directory)
     draft = directory / "2.0.md"
@@ -58,8 +62,8 @@ def _filled_in_draft(settings, tmp_path):
     tomorrow = max(timezone.localdate(), latest) + dt.timedelta(days=1)
     text = re.sub(r"^status: draft$", "status: published", draft.read_text(), flags=re.M)
     text = re.sub(r"^effective: .*$", f"effective: {tomorrow}", text, count=1, flags=re.M)
-    draft.write_text(re.sub(r"\[FYLLES UT AV PILARO: ([^\]]*)\]", r"(utfylt: \1)", text))
-    return directory
+    draft.write_text(PLACEHOLDER.sub(r"(utfylt: \1)", text) if filled else text)
+    return directory, text
 
 
 @pytest.mark.django_db
@@ -68,7 +72,8 @@ def test_publishing_is_refused_when_the_site_keeps_quarantine_otherwise(
 ):
     """The filled-in 2.0 declares 14 days of quarantine; with the site set to keep it 21,
     publishing it would promise what the site does not do."""
-    env = _publishing_env(settings, str(_filled_in_draft(settings, tmp_path)))
+    directory, _ = _published_draft(settings, tmp_path)
+    env = _publishing_env(settings, str(directory))
     env["PILARO_QUARANTINE_RETENTION_DAYS"] = "21"
 
     refused = run_python(["manage.py", "sync_notices", "--record"], env)
@@ -88,20 +93,14 @@ def test_the_company_publishes_the_draft_as_the_readme_says(run_python, settings
     and the date, run `python manage.py sync_notices --record`. Tried on a copy of the
     notice directory, with the draft 2.0 taking effect tomorrow (or the day after the last
     published version, if that is later)."""
-    directory = tmp_path / "notices"
-    shutil.copytree(settings.BASE_DIR / "privacy" / "notices", directory)
+    directory, text = _published_draft(settings, tmp_path, filled=False)
     draft = directory / "2.0.md"
-    latest = max(n.effective for n in get_registry().published)
-    tomorrow = max(timezone.localdate(), latest) + dt.timedelta(days=1)
-    text = re.sub(r"^status: draft$", "status: published", draft.read_text(), flags=re.M)
-    text = re.sub(r"^effective: .*$", f"effective: {tomorrow}", text, count=1, flags=re.M)
-    draft.write_text(text)
     env = _publishing_env(settings, str(directory))
     record = ["manage.py", "sync_notices", "--record"]
 
     refused = run_python(record, env)  # placeholders left: refused, naming file and line
     recorded_after_refusal = manifest.read(directory)
-    filled = re.sub(r"\[FYLLES UT AV PILARO: ([^\]]*)\]", r"(utfylt: \1)", text)
+    filled = PLACEHOLDER.sub(r"(utfylt: \1)", text)
     draft.write_text(filled)
     published = run_python(record, env)
     checked = run_python(["manage.py", "check", "--fail-level", "WARNING"], env)
