@@ -49,6 +49,11 @@ class Row:
     stores: tuple[str, ...]
 
 
+def sentence(text: str) -> str:
+    """`text` with its first letter upper case (and the rest as it is)."""
+    return text[:1].upper() + text[1:]
+
+
 def fact(value: str) -> str:
     return value or MISSING
 
@@ -90,7 +95,7 @@ def retention_text(activity: Activity) -> tuple[str, ...]:
     said = []
     for item in activity.retention:
         if isinstance(item, Period):
-            said.append(f"{item.said()} ({item.source})".capitalize())
+            said.append(sentence(f"{item.said()} ({item.source})."))
         elif isinstance(item, Rule):
             said.append(item.text)
         elif isinstance(item, CompanyFact):

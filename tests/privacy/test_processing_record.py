@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.utils.html import strip_tags
 
 from privacy.datamap import Period, get_data_map
+from privacy.record import sentence
 from tests.conftest import log_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,8 @@ def test_every_activity_of_the_map_is_there_with_every_article_30_item(client, s
         assert [item for item in ITEMS if not fields.get(item)] == [], activity.name
         assert fields["Formål"] == activity.purpose
         for period in activity.periods:
-            assert period.said().capitalize() in fields["Lagringstid"], (activity.id, period.key)
+            said = sentence(f"{period.said()} ({period.source}).")
+            assert said in fields["Lagringstid"], (activity.id, period.key)
 
 
 def test_an_enforced_period_follows_its_setting(client, superuser, settings):
@@ -110,7 +112,9 @@ def test_as_csv_one_row_per_activity(client, superuser):
     period = next(
         p for a in get_data_map().activities for p in a.periods if p.key == "quarantine_days"
     )
-    assert isinstance(period, Period) and period.said().capitalize() in quarantine[8]
+    assert isinstance(period, Period)
+    assert "14 dager etter at innsendingen kom inn" in quarantine[8]
+    assert "(PILARO_QUARANTINE_RETENTION_DAYS)" in quarantine[8]
 
 
 def test_only_those_with_the_permission_see_it(client, alice):
