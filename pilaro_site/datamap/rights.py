@@ -25,8 +25,8 @@ ABUSE = Activity(
             "counter_minutes",
             "minutes",
             facts.counter_minutes,
-            "PILARO_RATE_LIMIT, PILARO_SELF_SERVICE_CLIENT_RATE og PILARO_SELF_SERVICE_ADDRESS_RATE, "
-            "og oppryddingen hver time",
+            "PILARO_RATE_LIMIT, PILARO_SELF_SERVICE_CLIENT_RATE, "
+            "PILARO_SELF_SERVICE_ADDRESS_RATE og oppryddingen hver time",
             "etter at telleren ble laget",
         ),
     ),
