@@ -46,7 +46,7 @@ RETENTION_HELP = (
 STORAGE_FIELDS = (
     "received_at",
     "last_activity_at",
-    "retain_until",
+    "retain_until_day",
     "legal_hold_reason",
     "legal_hold_review_on",
 )
@@ -90,7 +90,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     readonly_fields = (
         "received_at",
         "last_activity_at",
-        "retain_until",
+        "retain_until_day",
         "notice_version",
         "form_location",
         "information_text",
@@ -170,6 +170,11 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="slettes etter", ordering="retain_until")
     def retain_until_day(self, enquiry: Enquiry) -> str:
+        if enquiry.is_restricted:
+            return format_html(
+                "{}<br>begrenset: slettes ikke før begrensningen oppheves",
+                short_date(enquiry.retain_until),
+            )
         return short_date(enquiry.retain_until)
 
     @admin.display(description="status", ordering="status")

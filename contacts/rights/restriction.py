@@ -6,8 +6,9 @@ staff notification is sent about it (the notification waits and is queued again 
 restriction is lifted), and its status and assignee cannot be changed. What remains
 possible is what the person has a right to: erasure, withdrawing a consent, access to
 their data (art. 15), and correcting it (art. 16: a restriction while accuracy is
-contested ends with the correction). A restricted enquiry is still erased when its
-retention date passes; keeping it longer for legal claims is what a legal hold is for.
+contested ends with the correction). Nor is it erased when its retention date passes
+(art. 18(1)(b) and (c): the person asked us to keep it, or needs it for a claim): the
+nightly purge leaves it alone until the restriction is lifted (EnquiryQuerySet.expired).
 The guard that the other changes consult is contacts/restricted.py.
 """
 

@@ -255,3 +255,35 @@ def test_the_inbox_shows_restricted_enquiries_and_filters_them(client, alice):
     assert html.count("<strong>Begrenset</strong>") == 1
     assert listed(only_restricted) == {kept.pk}
     assert listed(unrestricted) == {free.pk}
+
+
+def test_a_restricted_enquiry_past_its_date_survives_the_purge_until_lifted(alice):
+    """Art. 18(1)(b) and (c): the person asked us to keep it, or needs it for a claim."""
+    from django.utils import timezone
+
+    from contacts.retention.erasure import purge_expired
+
+    received = timezone.now() - timezone.timedelta(days=800)
+    kept = restricted(alice, received_at=received)
+    other = make_enquiry(received_at=received)
+    Enquiry.objects.filter(pk__in=[kept.pk, other.pk]).update(
+        retain_until=received + timezone.timedelta(days=30)
+    )
+
+    first = purge_expired(now=timezone.now())
+    survived = Enquiry.objects.filter(pk=kept.pk).exists()
+    restriction.lift_restriction(enquiry=kept, actor=alice)
+    second = purge_expired(now=timezone.now())
+
+    assert (first, survived) == (1, True)
+    assert not Enquiry.objects.filter(pk=other.pk).exists()
+    assert second == 1
+    assert not Enquiry.objects.filter(pk=kept.pk).exists()
+
+
+def test_the_list_says_a_restricted_enquiry_is_not_erased_until_lifted(client, alice):
+    restricted(alice)
+
+    html = client.get(f"{ADMIN}?status=all").content.decode()
+
+    assert "begrenset: slettes ikke før begrensningen oppheves" in html
