@@ -59,8 +59,7 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
         return self.filter(status__in=OPEN_STATUSES)
 
     def expired(self, now: dt.datetime) -> EnquiryQuerySet:
-        """Past their retention date, not under a legal hold, and not restricted (art. 18:
-        a person who asked us to keep their data rather than erase it is not purged)."""
+        """Past their retention date, with no legal hold or restriction (art. 18) on them."""
         return self.filter(retain_until__lte=now, legal_hold_reason="", restricted_at=None)
 
     def holds_due_for_review(self, today: dt.date) -> EnquiryQuerySet:
