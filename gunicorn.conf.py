@@ -22,6 +22,9 @@ keepalive = 5
 # Load Django once in the master: a configuration error stops the start with one line, and
 # workers share the imported code. Database connections are opened per worker, after fork.
 preload_app = True
+# No control socket (gunicorn 25+ opens one in $HOME by default): nothing here uses it,
+# it is one more way to command the server, and two servers on one machine would share it.
+control_socket_disable = True
 worker_tmp_dir = "/dev/shm"  # noqa: S108 - gunicorn heartbeat files, in memory
 
 errorlog = "-"

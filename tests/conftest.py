@@ -51,6 +51,31 @@ def _forms_posted_as_browsers_post_them():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_listed_once_per_process():
+    """WhiteNoise lists the static files when a handler loads the middleware: once in a
+    server's life, but once per test here, since each test's client makes a new handler
+    (and listing them was 60 % of a form test's time). So they are listed once per test
+    process, as a server lists them; what is served, and how, is unchanged."""
+    from unittest import mock
+
+    from whitenoise.base import WhiteNoise
+
+    original = WhiteNoise.add_files
+    listed: dict[tuple[str, str | None], dict] = {}
+
+    def add_files(self, root, prefix=None):
+        key = (str(root), prefix)
+        if key not in listed:
+            before = dict(self.files)
+            original(self, root, prefix)
+            listed[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(listed[key])
+
+    with mock.patch.object(WhiteNoise, "add_files", add_files):
+        yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Stop the run with one clear line unless PostgreSQL answers; never fall back."""
     import psycopg
