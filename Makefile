@@ -13,11 +13,12 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/pilaro
 RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: help install browser proxy run demo serve serve-tls worker test lint format lock collectstatic audit bench screenshots
+.PHONY: help install browser proxy run demo serve serve-tls worker test check lint format lock collectstatic audit bench screenshots
 
 help:
 	@echo "make run     - development server at http://127.0.0.1:8000/ (SQLite unless DATABASE_URL is set)"
-	@echo "make test    - lint and the whole test suite, on PostgreSQL"
+	@echo "make test    - lint and the whole test suite, on PostgreSQL, in parallel"
+	@echo "make check   - the in-process tests only (no browser, no servers): for the edit-test loop"
 	@echo "make demo    - a demo inbox for make run: a saksbehandler login and example enquiries"
 	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, PILARO_PERSON_HASH_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
 	@echo "make serve-tls - make serve behind nginx (deploy/), https://localhost:8443, self-signed, with the worker"
@@ -67,8 +68,15 @@ proxy:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } \
 	  || { echo "nginx is missing and could not be installed: apt-get install nginx-light"; exit 1; }; }
 
-collectstatic: install
+# Collected again only when a source changed: collecting rewrites every file, and a server
+# or a test reading them meanwhile could see a half-written one.
+STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STATIC_SOURCES) $(VENV)/.installed node_modules/.package-lock.json
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	touch $@
+
+collectstatic: install $(STATIC_MANIFEST)
 
 # Development: links in e-mails point at RUN_ADDR, and staff e-mail (new enquiries,
 # reminders) goes to a stand-in address, printed on the console unless EMAIL_URL is set.
@@ -141,17 +149,27 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every test, in parallel (pytest-xdist, each process with its own test database). Four
+# processes on two cores: the browser, server and slow tiers spend much of their time
+# waiting on the processes they start. A module stays on one process (--dist loadfile), so
+# a module's shared gunicorn starts once.
+TEST_PROCESSES ?= 4
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export DJANGO_SETTINGS_MODULE := tests.settings
-test: lint browser proxy
-	$(MANAGE) collectstatic --noinput --verbosity 0
-	$(BIN)/pytest
+test: lint browser proxy collectstatic
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
+
+# The in-process tier: everything but the browser, server and slow tests (tests/tiers.py).
+CHECK_PROCESSES ?= 2
+check: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+check: export DJANGO_SETTINGS_MODULE := tests.settings
+check: collectstatic
+	$(BIN)/pytest -n $(CHECK_PROCESSES) -m "not browser and not server and not slow"
 
 # The README's screenshots, from the real site in Chromium.
 screenshots: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 screenshots: export DJANGO_SETTINGS_MODULE := tests.settings
-screenshots: install browser
-	$(MANAGE) collectstatic --noinput --verbosity 0
+screenshots: collectstatic browser
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 # Benchmarks: gunicorn with production settings on loopback, against a throw-away

@@ -20,6 +20,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -146,8 +147,36 @@ class AppServer(servers.AppServer):
     """gunicorn with production settings on a loopback port: by default one worker with
     four threads, quick to start (the bench's servers keep gunicorn.conf.py's defaults)."""
 
-    def __init__(self, env: dict[str, str], workers: int = 1, threads: int = 4) -> None:
-        super().__init__(env, workers=workers, threads=threads)
+    def __init__(
+        self, env: dict[str, str], workers: int = 1, threads: int = 4, port: int | None = None
+    ) -> None:
+        self.workers = workers
+        super().__init__(env, workers=workers, threads=threads, port=port)
+
+    def renew(self, seconds: float = 30) -> None:
+        """Workers forked afresh from the master (gunicorn's HUP), and the shared cache
+        emptied: what one test left in a worker's memory (a page cache, a recorded notice
+        version whose row a flush removed) or in the rate limits never reaches the next.
+        Milliseconds, where a new server takes seconds."""
+        query(self.env["DATABASE_URL"], "DELETE FROM pilaro_cache")
+        before = set(self.worker_pids())
+        os.kill(self.process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + seconds
+        while True:
+            now = set(self.worker_pids())
+            if len(now) == self.workers and not now & before:
+                break
+            if time.monotonic() > deadline:
+                raise self._fail(f"workers {sorted(before)} not replaced within {seconds} s")
+            time.sleep(0.02)
+        self._wait_until_up(seconds)
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in children.read_text().split()]
+        except FileNotFoundError:
+            return []
 
 
 class Browser:

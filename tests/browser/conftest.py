@@ -47,22 +47,40 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def site(transactional_db):
-    """gunicorn with production settings, on the test database (committed data only)."""
+@pytest.fixture(scope="session")
+def app_servers(django_db_setup, django_db_blocker):
+    """gunicorn servers on this test process's database, each started once and renewed for
+    every test that asks for it again (AppServer.renew): one start per test process and
+    environment, where a start for every test cost the browser tier a third of its time.
+    `get(name, start)` gives the server called `name`, started by `start()` if needed."""
+    started: dict[str, AppServer] = {}
+
+    def get(name: str, start) -> AppServer:
+        if name in started:
+            started[name].renew()
+        else:
+            started[name] = start()
+        return started[name]
+
+    yield get
+    for server in started.values():
+        server.stop()
+
+
+def database_url() -> str:
     db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    server = AppServer(
-        site_env(
-            DATABASE_URL=url,
-            PILARO_RATE_LIMIT="1000/m",
-            PILARO_NOTIFY_EMAILS="staff@example.invalid",
-        ),
-        workers=2,
-        threads=2,
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def site(transactional_db, app_servers):
+    """gunicorn with production settings, on the test database (committed data only)."""
+    env = site_env(
+        DATABASE_URL=database_url(),
+        PILARO_RATE_LIMIT="1000/m",
+        PILARO_NOTIFY_EMAILS="staff@example.invalid",
     )
-    yield server.base
-    server.stop()
+    return app_servers("site", lambda: AppServer(env, workers=2, threads=2)).base
 
 
 @pytest.fixture

@@ -9,37 +9,32 @@ import time
 from base64 import b32decode
 
 import pytest
-from django.conf import settings
 from django_otp.oath import TOTP
 from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
 
-from bench.servers import AppServer, free_port
-from tests.browser.conftest import log_in_with_password
+from tests.browser.conftest import database_url, log_in_with_password
 from tests.browser.test_accessibility import violations
 from tests.contacts.factories import make_enquiry
-from tests.servers import site_env
+from tests.servers import AppServer, free_port, site_env
 
 NAME = "Ingrid Haugen"
 
 
 @pytest.fixture
-def site(transactional_db):
+def site(transactional_db, app_servers):
     """gunicorn on http://localhost (passkeys need a host name, not 127.0.0.1)."""
-    db = settings.DATABASES["default"]
-    port = free_port()
-    server = AppServer(
-        site_env(
-            DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+
+    def start() -> AppServer:
+        port = free_port()
+        env = site_env(
+            DATABASE_URL=database_url(),
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
             PILARO_PASSKEY_ORIGINS=f"http://localhost:{port}",
-        ),
-        workers=1,
-        threads=4,
-        port=port,
-    )
-    yield f"http://localhost:{port}"
-    server.stop()
+        )
+        return AppServer(env, workers=1, threads=4, port=port)
+
+    return f"http://localhost:{app_servers('passkeys', start).port}"
 
 
 @pytest.fixture

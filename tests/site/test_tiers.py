@@ -1,0 +1,69 @@
+"""The suite's tiers (tests/tiers.py): a test that starts a process is in the server tier
+however it starts it, and `make check` runs none of the marked tiers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests import tiers
+from tests.servers import ROOT, AppServer, site_env
+
+
+def _helper_that_starts_gunicorn():
+    return AppServer(site_env())
+
+
+def _helper_that_runs_a_command():
+    return subprocess.run(["true"], check=True)
+
+
+def _plain_helper(client):
+    return client.get("/")
+
+
+def test_a_test_that_starts_a_server_itself_is_found():
+    def uses_the_harness():
+        with AppServer(site_env()):
+            pass
+
+    assert tiers.starts_processes(uses_the_harness)
+
+
+def test_a_test_that_starts_one_through_helpers_or_lambdas_is_found():
+    def through_a_helper():
+        _helper_that_starts_gunicorn()
+
+    def through_a_lambda():
+        return [(lambda: _helper_that_runs_a_command())()]
+
+    assert tiers.starts_processes(through_a_helper)
+    assert tiers.starts_processes(through_a_lambda)
+
+
+def test_an_in_process_test_is_left_in_the_fast_tier():
+    def in_process(client):
+        assert _plain_helper(client).status_code == 200
+
+    assert not tiers.starts_processes(in_process)
+
+
+def test_make_check_selects_the_in_process_tier_only():
+    selected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q"]
+        + ["-m", "not browser and not server and not slow", "tests/site/", "tests/browser/"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    # Plain in-process tests stay; Chromium, gunicorn, manage.py in a subprocess and the
+    # make targets are left out.
+    assert "tests/site/test_headers.py::" in selected
+    assert "tests/site/test_tiers.py::test_an_in_process_test_is_left" in selected
+    assert "tests/browser/" not in selected
+    assert "tests/site/test_log_lines.py::" not in selected  # gunicorn, from a fixture
+    assert "test_make_targets.py::" not in selected
+    assert "test_settings.py::test_production_without_a_person_hash_key" not in selected
+    assert "tests/site/test_tiers.py::test_make_check_selects" not in selected
