@@ -9,6 +9,9 @@ import sys
 from tests import tiers
 from tests.servers import ROOT, AppServer, site_env
 
+CHECK = "not browser and not server and not slow"
+PATHS = ["tests/site/", "tests/browser/"]
+
 
 def _helper_that_starts_gunicorn():
     return AppServer(site_env())
@@ -50,8 +53,7 @@ def test_an_in_process_test_is_left_in_the_fast_tier():
 
 def test_make_check_selects_the_in_process_tier_only():
     selected = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q"]
-        + ["-m", "not browser and not server and not slow", "tests/site/", "tests/browser/"],
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", CHECK, *PATHS],
         cwd=ROOT,
         capture_output=True,
         text=True,
