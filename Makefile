@@ -151,13 +151,13 @@ format: install
 
 # Every test, in parallel (pytest-xdist, each process with its own test database). Four
 # processes on two cores: the browser, server and slow tiers spend much of their time
-# waiting on the processes they start. A module stays on one process (--dist loadfile), so
-# a module's shared gunicorn starts once.
+# waiting on the processes they start. A module stays on one process (--dist loadscope),
+# so the servers a module starts for its tests start once.
 TEST_PROCESSES ?= 4
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export DJANGO_SETTINGS_MODULE := tests.settings
 test: lint browser proxy collectstatic
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadscope
 
 # The in-process tier: everything but the browser, server and slow tests (tests/tiers.py).
 CHECK_PROCESSES ?= 2

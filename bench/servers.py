@@ -11,6 +11,7 @@ never import anything from tests/.
 
 from __future__ import annotations
 
+import itertools
 import os
 import runpy
 import secrets
@@ -35,10 +36,31 @@ class ServerError(RuntimeError):
     """A server or a command did not start, did not answer, or failed."""
 
 
+# Under pytest-xdist each test process takes ports from a slice of its own, below the
+# kernel's range for outgoing connections: two processes choosing "a free port" at once
+# would otherwise pick the same one, and the second server's health check would be answered
+# by the first's.
+PORT_SLICES = range(20000, 32000, 1000)
+_handed_out = itertools.count()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port nobody listens on."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    first = PORT_SLICES[int(worker[2:]) % len(PORT_SLICES)]
+    for _ in range(PORT_SLICES.step):
+        port = first + next(_handed_out) % PORT_SLICES.step
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise ServerError(f"no free port in {first}-{first + PORT_SLICES.step - 1}")
 
 
 def clean_env(**overrides: str) -> dict[str, str]:

@@ -51,6 +51,50 @@ def _forms_posted_as_browsers_post_them():
         yield
 
 
+# A test that commits ends with a flush, which empties the models' tables: what the data
+# migrations put there (the "Saksbehandler" group and its permissions) is gone, and the job
+# queue's tables (not models) keep the jobs it queued. Django runs such tests last for that
+# reason; in a parallel run a process may take one before others. So after each flush the
+# queue is emptied too and the seeded rows are put back, as migrate left them. A data
+# migration that seeds a row belongs in this list.
+SEEDING_MIGRATIONS = {
+    "0004_saksbehandler_group": "create_group",
+    "0011_legal_hold_review_and_restriction": "grant_restriction",
+    "0013_subject_request_staff": "grant",
+    "0018_audit_log_own_entries": "grant",
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _a_flush_leaves_what_migrate_seeded():
+    import importlib
+    from unittest import mock
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    flush = TransactionTestCase._fixture_teardown
+
+    def flush_and_seed(self):
+        flush(self)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
+                "WHERE schemaname = current_schema() AND tablename LIKE 'procrastinate%%'"
+            )
+            [queue_tables] = cursor.fetchone()
+            cursor.execute(f"TRUNCATE {queue_tables} RESTART IDENTITY CASCADE")
+        ContentType.objects.clear_cache()  # the flush removed the rows it remembers
+        for name, function in SEEDING_MIGRATIONS.items():
+            module = importlib.import_module(f"contacts.migrations.{name}")
+            getattr(module, function)(apps, None)
+
+    with mock.patch.object(TransactionTestCase, "_fixture_teardown", flush_and_seed):
+        yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _static_files_listed_once_per_process():
     """WhiteNoise lists the static files when a handler loads the middleware: once in a
@@ -80,6 +124,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """Stop the run with one clear line unless PostgreSQL answers; never fall back."""
     import psycopg
 
+    from tests import databases
+
+    databases.start_run()
+
     db = settings.DATABASES["default"]
     if not db["ENGINE"].endswith("postgresql"):
         raise pytest.UsageError(f"The tests run on PostgreSQL only, not {db['ENGINE']}.")
@@ -97,6 +145,13 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             f"PostgreSQL is not reachable at {where}; {PG_START_HINT}"
         ) from None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the run's own process, not a worker
+        from tests import databases
+
+        databases.drop_template()
 
 
 BODY = """\

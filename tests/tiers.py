@@ -42,12 +42,30 @@ ROOT = Path(__file__).resolve().parents[1]
 def pytest_configure(config: pytest.Config) -> None:
     for name, meaning in TIERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
+    config.pluginmanager.register(Order(), "tiers-order")
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects and pytest-xdist groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for tier in tiers_of(item):
             item.add_marker(tier)
+
+
+class Order:
+    @pytest.hookimpl(trylast=True)  # after pytest-django's: rolled back, then committed
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """The slow tests that leave the test database alone go first: they mostly wait on
+        the processes they start, so in a parallel run they overlap the rest instead of
+        being its tail. Everything else keeps its order."""
+        items.sort(key=lambda item: not (item.get_closest_marker("slow") and _leaves_db(item)))
+
+
+def _leaves_db(item: pytest.Item) -> bool:
+    used = set(getattr(item, "fixturenames", ()))
+    return not used & {"db", "transactional_db", "django_db_setup"} and not (
+        item.get_closest_marker("django_db")
+    )
 
 
 def tiers_of(item: pytest.Item) -> set[str]:

@@ -85,14 +85,9 @@ def site(transactional_db, app_servers):
 
 @pytest.fixture
 def saksbehandler_group(transactional_db):
-    """The group the data migration makes; a transactional test's flush removes it."""
-    import importlib
-
-    from django.apps import apps
+    """The group the data migration makes (put back after each flush: tests/conftest.py)."""
     from django.contrib.auth.models import Group
 
-    migration = importlib.import_module("contacts.migrations.0004_saksbehandler_group")
-    migration.create_group(apps, None)
     return Group.objects.get(name="Saksbehandler")
 
 

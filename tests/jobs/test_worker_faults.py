@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests import databases
 from tests.servers import (
     AppServer,
     Browser,
@@ -76,15 +77,8 @@ def _server_url(dbname: str) -> str:
 
 @pytest.fixture(scope="module")
 def migrated_template():
-    """A database migrated once for this module, to copy."""
-    name = f"pilaro_faults_template_{secrets.token_hex(4)}"
-    query(_server_url("postgres"), f'CREATE DATABASE "{name}"')
-    try:
-        env = site_env(DATABASE_URL=_server_url(name))
-        manage(["migrate", "--noinput", "--verbosity", "0"], env, timeout=120)
-        yield name
-    finally:
-        query(_server_url("postgres"), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """The run's migrated database, to copy (tests/databases.py)."""
+    return databases.template()
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import secrets
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.databases import scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -41,35 +40,26 @@ def run_python():
     return run
 
 
-@contextmanager
-def _scratch_database():
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    name = f"pilaro_scratch_{secrets.token_hex(4)}"
-    conninfo = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"]}
-    with psycopg.connect(**conninfo, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
-    finally:
-        with psycopg.connect(**conninfo, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture
 def scratch_database_url():
-    """A database of its own, created for one test and dropped after it.
+    """An empty database of its own, created for one test and dropped after it.
 
     The servers started here migrate and write to their database outside any test
     transaction, so they must not share the test database (or touch the developer's).
     """
-    with _scratch_database() as url:
+    with scratch_database(migrated=False) as url:
+        yield url
+
+
+@pytest.fixture
+def migrated_database_url():
+    """The same, migrated (a copy of the run's template: tests/databases.py)."""
+    with scratch_database(migrated=True) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def module_scratch_database_url():
-    """The same, shared by the tests of one module (servers that are slow to start)."""
-    with _scratch_database() as url:
+def module_migrated_database_url():
+    """A migrated database shared by the tests of one module (servers slow to start)."""
+    with scratch_database(migrated=True) as url:
         yield url

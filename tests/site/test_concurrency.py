@@ -10,7 +10,7 @@ import psycopg
 import pytest
 import redis
 
-from tests.servers import AppServer, Browser, manage, site_env
+from tests.servers import AppServer, Browser, site_env
 
 
 def count(database_url: str, table: str) -> int:
@@ -19,11 +19,10 @@ def count(database_url: str, table: str) -> int:
 
 
 @pytest.fixture
-def app(scratch_database_url):
-    env = site_env(DATABASE_URL=scratch_database_url, PILARO_RATE_LIMIT="10000/m")
-    manage(["migrate", "--noinput"], env)
+def app(migrated_database_url):
+    env = site_env(DATABASE_URL=migrated_database_url, PILARO_RATE_LIMIT="10000/m")
     server = AppServer(env, workers=2, threads=8)
-    yield server, scratch_database_url
+    yield server, migrated_database_url
     server.stop()
 
 
@@ -63,11 +62,12 @@ def test_50_simultaneous_reposts_of_one_form_store_exactly_one(app):
     assert count(database_url, "contacts_notification") == 1
 
 
-def test_two_app_servers_share_one_rate_limit_through_redis(scratch_database_url):
+def test_two_app_servers_share_one_rate_limit_through_redis(migrated_database_url):
     cache_url = "redis://127.0.0.1:6379/13"
     redis.Redis.from_url(cache_url).flushdb()
-    env = site_env(DATABASE_URL=scratch_database_url, CACHE_URL=cache_url, PILARO_RATE_LIMIT="4/m")
-    manage(["migrate", "--noinput"], env)
+    env = site_env(
+        DATABASE_URL=migrated_database_url, CACHE_URL=cache_url, PILARO_RATE_LIMIT="4/m"
+    )
     first, second = AppServer(env), AppServer(env)
     try:
         a, b = Browser(first.base), Browser(second.base)
@@ -87,4 +87,4 @@ def test_two_app_servers_share_one_rate_limit_through_redis(scratch_database_url
     # Each server alone has seen only three posts: only a shared count refuses the fifth.
     assert allowed == [303, 303, 303, 303]
     assert (over_on_a, over_on_b) == (429, 429)
-    assert count(scratch_database_url, "contacts_enquiry") == 4
+    assert count(migrated_database_url, "contacts_enquiry") == 4

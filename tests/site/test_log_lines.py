@@ -12,9 +12,8 @@ from tests.servers import AppServer, manage, site_env
 
 
 @pytest.fixture(scope="module")
-def server(module_scratch_database_url):
-    env = site_env(DATABASE_URL=module_scratch_database_url)  # access log off, as site_env has it
-    manage(["migrate", "--noinput", "-v0"], env)
+def server(module_migrated_database_url):
+    env = site_env(DATABASE_URL=module_migrated_database_url)  # access log off, as site_env has it
     manage(["sync_notices"], env)
     app = AppServer(env)
     yield app

@@ -53,9 +53,9 @@ def make(target: str, addr: str, env: dict[str, str]) -> Server:
     return Server(command, env, f"http://{addr}/healthz/", seconds=120)
 
 
-def test_make_run_serves_the_home_page_and_prints_staff_email(scratch_database_url):
+def test_make_run_serves_the_home_page_and_prints_staff_email(migrated_database_url):
     addr = f"127.0.0.1:{free_port()}"
-    env = clean_env(RUN_ADDR=addr, DATABASE_URL=scratch_database_url, PILARO_MIN_FILL_SECONDS="0")
+    env = clean_env(RUN_ADDR=addr, DATABASE_URL=migrated_database_url, PILARO_MIN_FILL_SECONDS="0")
     with make("run", addr, env) as server:
         status, _, body = get(f"http://{addr}/")
         browser = Browser(f"http://{addr}")
@@ -76,24 +76,24 @@ def test_make_run_serves_the_home_page_and_prints_staff_email(scratch_database_u
     assert f"make demo RUN_ADDR={addr}" in output
 
 
-def test_make_demo_prints_the_address_make_run_serves_on(scratch_database_url):
+def test_make_demo_prints_the_address_make_run_serves_on(migrated_database_url):
     addr = f"127.0.0.1:{free_port()}"
-    env = clean_env(RUN_ADDR=addr, DATABASE_URL=scratch_database_url)
+    env = clean_env(RUN_ADDR=addr, DATABASE_URL=migrated_database_url)
 
     output = run(["make", "--no-print-directory", "demo", f"RUN_ADDR={addr}"], env, timeout=300)
 
     assert f"Log in at http://{addr}/intern/ as saksbehandler / demo-saksbehandler" in output
-    assert query(scratch_database_url, "SELECT count(*) FROM contacts_enquiry")[0][0] == 36
+    assert query(migrated_database_url, "SELECT count(*) FROM contacts_enquiry")[0][0] == 36
 
 
 def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_files(
-    scratch_database_url,
+    migrated_database_url,
 ):
     addr = f"127.0.0.1:{free_port()}"
     env = clean_env(
         **{
             **PRODUCTION_ENV,
-            "DATABASE_URL": scratch_database_url,
+            "DATABASE_URL": migrated_database_url,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             # Plain HTTP on loopback; production keeps the redirect to HTTPS on.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -119,14 +119,14 @@ def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_fil
     assert "Siden finnes ikke" in missing_body.decode()
 
 
-def test_make_serve_tls_serves_the_site_through_nginx_with_https_and_hsts(scratch_database_url):
+def test_make_serve_tls_serves_the_site_through_nginx_with_https_and_hsts(migrated_database_url):
     """README, "To try the whole front on one machine": `make serve-tls` with a secret key
     and a database URL (ports of its own here, since 8443 and 8080 may be taken)."""
     https, http = free_port(), free_port()
     env = clean_env(
         DJANGO_SECRET_KEY=PRODUCTION_ENV["DJANGO_SECRET_KEY"],
         PILARO_PERSON_HASH_KEY=PRODUCTION_ENV["PILARO_PERSON_HASH_KEY"],
-        DATABASE_URL=scratch_database_url,
+        DATABASE_URL=migrated_database_url,
         PILARO_TLS_PORT=str(https),
         PILARO_HTTP_PORT=str(http),
         GUNICORN_BIND=f"127.0.0.1:{free_port()}",

@@ -79,7 +79,7 @@ class TlsClient:
 @pytest.fixture(scope="module")
 def front(request):
     """gunicorn as `make serve` runs it (gunicorn.conf.py's default workers), behind nginx."""
-    database_url = request.getfixturevalue("module_scratch_database_url")
+    database_url = request.getfixturevalue("module_migrated_database_url")
     env = site_env(
         DATABASE_URL=database_url,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -88,7 +88,6 @@ def front(request):
         PILARO_TRUSTED_PROXIES="1",
         GUNICORN_ACCESS_LOG="1",
     )
-    manage(["migrate", "--noinput", "-v0"], env)
     manage(["sync_notices"], env)
     app = AppServer(env)
     proxy = TlsProxy(f"127.0.0.1:{app.port}")

@@ -167,15 +167,12 @@ print("RESULT", first, kept, second, backend())
 
 
 def test_a_database_connection_is_kept_between_requests_and_replaced_once_it_has_died(
-    run_python, settings
+    run_python, migrated_database_url
 ):
-    # The test database: migrated, so the health check finds the job queue's table.
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    # Migrated, so that the health check finds the job queue's table.
+    env = clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": migrated_database_url})
 
-    result = run_python(
-        ["-c", KEPT_AND_REPLACED], clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": url})
-    )
+    result = run_python(["-c", KEPT_AND_REPLACED], env)
 
     assert result.returncode == 0, result.stderr
     [line] = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]

@@ -9,16 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bench.servers import AppServer, gunicorn_settings
-from tests.servers import Browser, manage, query, site_env
+from tests.servers import Browser, query, site_env
 
 
 @pytest.fixture
-def serve(scratch_database_url):
-    env = site_env(DATABASE_URL=scratch_database_url, PILARO_RATE_LIMIT="5/10m")
-    manage(["migrate", "--noinput", "-v0"], env)
+def serve(migrated_database_url):
+    env = site_env(DATABASE_URL=migrated_database_url, PILARO_RATE_LIMIT="5/10m")
     assert gunicorn_settings(env)["workers"] > 1  # else this would prove nothing
     server = AppServer(env)  # gunicorn.conf.py's worker count, as `make serve` starts it
-    yield server, scratch_database_url
+    yield server, migrated_database_url
     server.stop()
 
 
