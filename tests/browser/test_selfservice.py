@@ -1,4 +1,4 @@
-""" "Dine opplysninger" end to end in Chromium (issue 14, acceptance 1 and 6): gunicorn with
+""" "Dine opplysninger" end to end in Chromium: gunicorn with
 production settings, the job worker, and the e-mail through a real SMTP socket to a local
 sink; axe on every page of the flow, a keyboard-only pass, and the flow without
 JavaScript."""

@@ -194,7 +194,7 @@ def test_the_notification_list_names_its_columns_and_filter_in_norwegian(client,
         assert english not in text
 
 
-def test_the_strings_the_issue_named_are_in_bokmal(staff_pages):
+def test_the_admins_own_words_on_the_inbox_and_history_are_in_bokmal(staff_pages):
     everything = " ".join(staff_pages.values())
     inbox = staff_pages["alice /intern/contacts/enquiry/"]
     history = next(text for page, text in staff_pages.items() if page.endswith("/history/"))

@@ -1,4 +1,4 @@
-"""Erasure stays erased after a restore, and never reaches anyone else (issue 14, point 5).
+"""Erasure stays erased after a restore, and never reaches anyone else.
 
 A restore rewinds the enquiry id sequence: enquiries that arrive after it get the ids of
 enquiries erased since the backup. Erasure records name the erased enquiry by a keyed hash

@@ -1,4 +1,4 @@
-"""The weekly digest before the purge (issue 15, section 4): on Monday at 08:00 in Oslo staff
+"""The weekly digest before the purge: on Monday at 08:00 in Oslo staff
 get the count of enquiries the purge erases within 7 days and a link to them, with no
 personal data; nothing when nothing is due; sent by the job worker."""
 

@@ -1,4 +1,4 @@
-"""The quarantine (issue 15, acceptance 4): a valid post sent faster than a person fills the
+"""The quarantine: a valid post sent faster than a person fills the
 form is kept apart instead of thrown away, at most so many an hour; staff let it into the
 inbox with "Slipp inn"; the nightly purge erases what nobody let in."""
 

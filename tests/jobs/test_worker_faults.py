@@ -1,4 +1,4 @@
-"""The job workers against real faults (issue 12): a mail server that hangs, is down or
+"""The job workers against real faults: a mail server that hangs, is down or
 comes back; a worker killed mid-job or after sending; the database restarting under a
 worker; `make worker` started and stopped as an operator would.
 

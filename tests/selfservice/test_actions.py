@@ -1,4 +1,4 @@
-"""The actions (issue 14, point 3): each a confirmation page and a POST with its CSRF
+"""The actions: each a confirmation page and a POST with its CSRF
 token, each recorded; never on another person's enquiry; a GET changes nothing."""
 
 from __future__ import annotations

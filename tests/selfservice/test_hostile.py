@@ -1,4 +1,4 @@
-"""Hostile input on every page of "Dine opplysninger" (issue 14, "Bad input"): every answer
+"""Hostile input on every page of "Dine opplysninger": every answer
 is a Norwegian page with a 4xx or a normal page, never a 5xx, and nothing is erased, sent
 or recorded that should not be."""
 

@@ -1,4 +1,4 @@
-"""Asking for a link to "Dine opplysninger" (issue 14, point 1; acceptance 2): the same
+"""Asking for a link to "Dine opplysninger": the same
 answer whatever the address, one e-mail with the link and nothing else, rate limits per
 client and per address, and the address in no URL, job or log."""
 

@@ -1,4 +1,4 @@
-"""The link and the session it opens (issue 14, point 2; acceptance 3): a GET changes
+"""The link and the session it opens: a GET changes
 nothing, the POST works once and before the link expires; a used, expired, forged or
 other-address link is a Norwegian 4xx and changes nothing; the session sees one address,
 lapses, and grants nothing in the admin."""

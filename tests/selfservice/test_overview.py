@@ -1,4 +1,4 @@
-"""What the person sees (issue 14, point 2): every enquiry for their address, with its
+"""What the person sees: every enquiry for their address, with its
 fields, received date, status in plain Norwegian, each consent's exact label, time and
 notice version, the erasure date or the legal hold, and the art. 15(1) information from
 the declarations of the version in force."""
