@@ -116,6 +116,18 @@ class ExtendForm(forms.Form):
         "hvorfor innen den første fristen.",
         widget=forms.TextInput(attrs={"size": 80}),
     )
+    told_on = forms.DateField(
+        label="Dato den registrerte fikk vite",
+        widget=forms.DateInput(format=DATE),
+        error_messages={"required": "Skriv datoen den registrerte fikk vite (dd.mm.åååå)."},
+    )
+    told_how = forms.CharField(
+        label="Slik fikk den registrerte vite",
+        max_length=200,
+        error_messages={"required": "Skriv hvordan den registrerte fikk vite."},
+        help_text="For eksempel «e-post til adressen i forespørselen» eller «telefon».",
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
 
     def __init__(self, *args, latest: dt.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -64,7 +64,17 @@ class SubjectRequestAdmin(admin.ModelAdmin):
             "Forespørselen",
             {"fields": ("kind", "channel", "received_at", "recorded_by", "enquiry_links")},
         ),
-        ("Frist", {"fields": ("due_display", "extension_reason")}),
+        (
+            "Frist",
+            {
+                "fields": (
+                    "due_display",
+                    "extension_reason",
+                    "extension_told_on",
+                    "extension_told_how",
+                )
+            },
+        ),
         ("Status", {"fields": ("status_display", "completed_at", "outcome", "handling")}),
         (
             "Den registrertes egne ord",
@@ -85,6 +95,8 @@ class SubjectRequestAdmin(admin.ModelAdmin):
         "enquiry_links",
         "due_display",
         "extension_reason",
+        "extension_told_on",
+        "extension_told_how",
         "status_display",
         "completed_at",
         "outcome",
@@ -240,11 +252,10 @@ class SubjectRequestAdmin(admin.ModelAdmin):
         form = ExtendForm(request.POST or None, latest=subject_log.latest_extension(obj))
         if request.method == "POST" and form.is_valid():
             try:
+                data = form.cleaned_data
+                told = subject_log.Told(on=data["told_on"], how=data["told_how"])
                 subject_log.extend(
-                    obj,
-                    to=form.cleaned_data["to"],
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
+                    obj, to=data["to"], reason=data["reason"], told=told, actor=request.user
                 )
             except subject_log.ExtensionRefused as refused:
                 form.add_error(None, str(refused))

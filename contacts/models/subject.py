@@ -71,6 +71,11 @@ class SubjectRequest(models.Model):
     due_on = models.DateField("frist")
     extended_to = models.DateField("forlenget til", null=True, blank=True)
     extension_reason = models.CharField("grunn til forlengelse", max_length=300, blank=True)
+    # Art. 12(3): the person is told of the extension, and why, within the first deadline.
+    extension_told_on = models.DateField("fikk vite om forlengelsen", null=True, blank=True)
+    extension_told_how = models.CharField(
+        "slik fikk den registrerte vite", max_length=200, blank=True
+    )
     completed_at = models.DateTimeField("fullført", null=True, blank=True)
     outcome = models.CharField("utfall", max_length=300, blank=True)
     # What the person asked for in their own words (a correction): personal data, so it is

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -134,11 +135,26 @@ def latest_extension(request: SubjectRequest) -> dt.date:
     return months_after(request.due_on, 2)
 
 
-def _extension_problem(request: SubjectRequest, to: dt.date | None, reason: str) -> str:
+@dataclass(frozen=True)
+class Told:
+    """When and how the person was told of an extension and its reason (art. 12(3))."""
+
+    on: dt.date | None
+    how: str
+
+
+def _extension_problem(
+    request: SubjectRequest, to: dt.date | None, reason: str, told: Told, today: dt.date
+) -> str:
     if request.completed_at is not None:
         return "Forespørselen er allerede fullført."
     if request.extended_to is not None:
         return "Fristen kan bare forlenges én gang."
+    if today > request.due_on:
+        return (
+            f"Fristen gikk ut {short_date(request.due_on)}. En forlengelse må registreres, og "
+            "den registrerte få vite om den, før fristen går ut (art. 12 nr. 3): svar nå."
+        )
     if not reason.strip():
         return "Skriv hvorfor fristen forlenges."
     latest = latest_extension(request)
@@ -147,6 +163,10 @@ def _extension_problem(request: SubjectRequest, to: dt.date | None, reason: str)
             f"Fristen kan forlenges til en dato etter {short_date(request.due_on)} og "
             f"senest {short_date(latest)}."
         )
+    if not told.how.strip():
+        return "Skriv hvordan den registrerte fikk vite om forlengelsen og hvorfor."
+    if told.on is None or told.on > today:
+        return "Skriv datoen den registrerte fikk vite om forlengelsen (i dag eller før)."
     return ""
 
 
@@ -155,18 +175,24 @@ def extend(
     *,
     to: dt.date,
     reason: str,
+    told: Told,
     actor: AbstractBaseUser | None = None,
+    today: dt.date | None = None,
 ) -> None:
-    """Extend the deadline once, by at most two further months, with a reason. Raises
-    ExtensionRefused, saying why in Norwegian, when that is not allowed."""
+    """Extend the deadline once, before it passes, by at most two further months, with a
+    reason, recording when and how the person was told. Raises ExtensionRefused, saying
+    why in Norwegian, when that is not allowed."""
+    today = today or timezone.localdate()
     with transaction.atomic():
         # Locked, so two staff members extending at once cannot both get their way.
         current = SubjectRequest.objects.select_for_update().get(pk=request.pk)
-        problem = _extension_problem(current, to, reason)
+        problem = _extension_problem(current, to, reason, told, today)
         if problem:
             raise ExtensionRefused(problem)
         current.extended_to, current.extension_reason = to, reason.strip()
-        current.save(update_fields=["extended_to", "extension_reason"])
+        current.extension_told_on, current.extension_told_how = told.on, told.how.strip()
+        fields = ["extended_to", "extension_reason", "extension_told_on", "extension_told_how"]
+        current.save(update_fields=fields)
         if actor is not None:
             ids = _enquiry_ids(current)
             audit(actor=actor, action=AuditAction.SUBJECT_REQUEST_EXTENDED, ids=ids)

@@ -89,6 +89,7 @@ REQUEST_LOG = Activity(
         "contacts.SubjectRequest.details",
         "contacts.SubjectRequest.person_key",
         "contacts.SubjectRequest.extension_reason",
+        "contacts.SubjectRequest.extension_told_how",
         "contacts.SubjectRequest.outcome",
         "contacts.SubjectRequest.recorded_by",
     ),

@@ -90,7 +90,10 @@ def test_the_warning_days_are_a_setting(settings):
 
 def test_an_extended_deadline_is_the_one_that_counts():
     extended = received(dt.date(2027, 2, 1))  # due 1 March: overdue unless extended
-    subject_log.extend(extended, to=dt.date(2027, 4, 30), reason="Omfattende")
+    told = subject_log.Told(on=dt.date(2027, 2, 20), how="E-post")
+    subject_log.extend(
+        extended, to=dt.date(2027, 4, 30), reason="Omfattende", told=told, today=told.on
+    )
 
     run_job()
 

@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
 OSLO = ZoneInfo("Europe/Oslo")
 D = dt.date
 
+TOLD = subject_log.Told(on=dt.date(2026, 12, 1), how="E-post til den registrerte")
+
 
 @pytest.mark.parametrize(
     ("received", "due"),
@@ -80,11 +82,11 @@ def test_it_keeps_only_a_keyed_hash_of_the_address():
 def test_an_extension_moves_the_deadline_once_with_a_reason():
     created = request()
 
-    subject_log.extend(created, to=D(2027, 4, 28), reason="Omfattende forespørsel")
+    subject_log.extend(created, to=D(2027, 4, 28), reason="Omfattende forespørsel", told=TOLD)
 
     assert created.extended_to == D(2027, 4, 28) and created.due == D(2027, 4, 28)
     with pytest.raises(ExtensionRefused, match="bare forlenges én gang"):
-        subject_log.extend(created, to=D(2027, 4, 20), reason="Igjen")
+        subject_log.extend(created, to=D(2027, 4, 20), reason="Igjen", told=TOLD)
     created.refresh_from_db()
     assert created.extended_to == D(2027, 4, 28)
 
@@ -93,10 +95,10 @@ def test_an_extension_reaches_at_most_two_further_months():
     created = request(received_at=dt.datetime(2027, 2, 28, 12, tzinfo=OSLO))  # due 28 March
 
     with pytest.raises(ExtensionRefused, match=r"senest 28\.05\.2027"):
-        subject_log.extend(created, to=D(2027, 5, 29), reason="Mange forespørsler")
+        subject_log.extend(created, to=D(2027, 5, 29), reason="Mange forespørsler", told=TOLD)
     with pytest.raises(ExtensionRefused, match=r"etter 28\.03\.2027"):
-        subject_log.extend(created, to=D(2027, 3, 28), reason="Mange forespørsler")
-    subject_log.extend(created, to=D(2027, 5, 28), reason="Mange forespørsler")
+        subject_log.extend(created, to=D(2027, 3, 28), reason="Mange forespørsler", told=TOLD)
+    subject_log.extend(created, to=D(2027, 5, 28), reason="Mange forespørsler", told=TOLD)
 
     assert created.extended_to == D(2027, 5, 28)
 
@@ -114,9 +116,43 @@ def test_an_extension_needs_a_reason(reason):
     created = request()
 
     with pytest.raises(ExtensionRefused, match="Skriv hvorfor"):
-        subject_log.extend(created, to=D(2027, 3, 15), reason=reason)
+        subject_log.extend(created, to=D(2027, 3, 15), reason=reason, told=TOLD)
     created.refresh_from_db()
     assert created.extended_to is None
+
+
+def test_an_extension_is_refused_once_the_deadline_has_passed():
+    created = request()  # due 28 February 2027
+
+    on_the_day = created.due_on
+    with pytest.raises(ExtensionRefused, match=r"Fristen gikk ut 28\.02\.2027"):
+        subject_log.extend(
+            created, to=D(2027, 4, 1), reason="Omfattende", told=TOLD, today=D(2027, 3, 1)
+        )
+    subject_log.extend(created, to=D(2027, 4, 1), reason="Omfattende", told=TOLD, today=on_the_day)
+
+    assert created.extended_to == D(2027, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("told", "said"),
+    [
+        (subject_log.Told(on=D(2026, 12, 1), how=" "), "Skriv hvordan"),
+        (subject_log.Told(on=None, how="Telefon"), "Skriv datoen"),
+        (subject_log.Told(on=D(2027, 1, 5), how="Telefon"), "i dag eller før"),
+    ],
+)
+def test_an_extension_records_when_and_how_the_person_was_told(told, said):
+    created = request()
+
+    with pytest.raises(ExtensionRefused, match=said):
+        subject_log.extend(
+            created, to=D(2027, 3, 15), reason="Omfattende", told=told, today=D(2027, 1, 4)
+        )
+    subject_log.extend(created, to=D(2027, 3, 15), reason="Omfattende", told=TOLD)
+
+    created.refresh_from_db()
+    assert (created.extension_told_on, created.extension_told_how) == (TOLD.on, TOLD.how)
 
 
 def test_a_completed_request_is_not_extended():
@@ -124,7 +160,7 @@ def test_a_completed_request_is_not_extended():
     subject_log.complete_request(created, outcome="Rettet")
 
     with pytest.raises(ExtensionRefused, match="allerede fullført"):
-        subject_log.extend(created, to=D(2027, 3, 15), reason="For sent")
+        subject_log.extend(created, to=D(2027, 3, 15), reason="For sent", told=TOLD)
 
 
 def test_completion_records_the_outcome_once():
@@ -161,7 +197,7 @@ def test_each_staff_action_is_audited_with_the_enquiries_it_concerns():
     ids = sorted(e.pk for e in enquiries)
 
     created = request(enquiry_ids=ids, actor=alice)
-    subject_log.extend(created, to=D(2027, 3, 31), reason="Omfattende", actor=alice)
+    subject_log.extend(created, to=D(2027, 3, 31), reason="Omfattende", actor=alice, told=TOLD)
     subject_log.complete_request(created, outcome="Rettet", actor=alice)
     subject_log.complete_request(created, outcome="Igjen", actor=alice)  # nothing happens
 

@@ -27,6 +27,8 @@ SUBJECT_PAGE = "/intern/contacts/enquiry/personvern/"
 RECORD = SUBJECT_PAGE + "registrer/"
 D = dt.date
 
+TOLD = subject_log.Told(on=dt.date(2026, 12, 1), how="E-post til den registrerte")
+
 
 @pytest.fixture
 def bob(client) -> User:
@@ -99,7 +101,10 @@ def test_a_request_past_its_due_date_is_overdue_on_the_admin_index(client, alice
 def test_an_extended_deadline_counts_and_shows(client, alice):
     log_in_verified(client, alice)  # a session from before the travel has expired
     extended = open_request(D(2027, 2, 1))  # due 1 March: overdue unless extended
-    subject_log.extend(extended, to=D(2027, 4, 1), reason="Omfattende")
+    # Extended in time, on 20 February.
+    subject_log.extend(
+        extended, to=D(2027, 4, 1), reason="Omfattende", told=TOLD, today=D(2027, 2, 20)
+    )
 
     html = client.get("/intern/").content.decode()
 
@@ -245,20 +250,45 @@ def test_extending_follows_the_rules_and_says_why_in_norwegian(client, alice):
 
     form = client.get(url).content.decode()
     assert "senest 10.04.2027" in form
-    too_far = client.post(url, {"to": "11.04.2027", "reason": "Omfattende"})
+    told = {"told_on": "19.01.2027", "told_how": "E-post til den registrerte"}
+    too_far = client.post(url, {"to": "11.04.2027", "reason": "Omfattende", **told})
     assert too_far.status_code == 200 and "senest 10.04.2027" in too_far.content.decode()
-    no_reason = client.post(url, {"to": "01.03.2027", "reason": " "})
+    no_reason = client.post(url, {"to": "01.03.2027", "reason": " ", **told})
     assert no_reason.status_code == 200 and "Skriv hvorfor" in no_reason.content.decode()
-    assert client.post(url, {"to": "10.04.2027", "reason": "Omfattende"}).status_code == 302
-    twice = client.post(url, {"to": "01.04.2027", "reason": "Igjen"})
+    untold = client.post(url, {"to": "01.03.2027", "reason": "Omfattende"})
+    assert untold.status_code == 200 and "Skriv hvordan" in untold.content.decode()
+    extended = client.post(url, {"to": "10.04.2027", "reason": "Omfattende", **told})
+    assert extended.status_code == 302
+    twice = client.post(url, {"to": "01.04.2027", "reason": "Igjen", **told})
 
     assert twice.status_code == 200 and "bare forlenges én gang" in twice.content.decode()
     created.refresh_from_db()
     assert (created.extended_to, created.extension_reason) == (D(2027, 4, 10), "Omfattende")
+    assert created.extension_told_on == D(2027, 1, 19)
+    assert created.extension_told_how == "E-post til den registrerte"
+    shown = client.get(f"{LIST}{created.pk}/change/").content.decode()
+    assert "Slik fikk den registrerte vite" in shown and "E-post til den registrerte" in shown
     assert AuditEntry.objects.filter(action="subject_request_extended").count() == 1
 
 
 # --- Permissions --------------------------------------------------------------------------
+
+
+@time_machine.travel(dt.datetime(2027, 2, 11, 9, tzinfo=OSLO), tick=False)
+def test_an_extension_after_the_deadline_is_refused_with_a_clear_message(client, alice):
+    log_in_verified(client, alice)
+    created = open_request(D(2027, 1, 10))  # due 10 February: yesterday
+    told = {"told_on": "11.02.2027", "told_how": "Telefon"}
+
+    late = client.post(
+        f"{LIST}{created.pk}/forleng/", {"to": "10.03.2027", "reason": "Omfattende", **told}
+    )
+
+    assert late.status_code == 200
+    assert "Fristen gikk ut 10.02.2027" in late.content.decode()
+    created.refresh_from_db()
+    assert created.extended_to is None
+    assert not AuditEntry.objects.filter(action="subject_request_extended").exists()
 
 
 def test_staff_without_the_permissions_cannot_record_complete_or_extend(client, bob):
