@@ -52,10 +52,11 @@ def _forms_posted_as_browsers_post_them():
 
 
 # A test that commits ends with a flush, which empties the models' tables: what the data
-# migrations put there (the "Saksbehandler" group and its permissions) is gone, and the job
-# queue's tables (not models) keep the jobs it queued. Django runs such tests last for that
-# reason; in a parallel run a process may take one before others. So after each flush the
-# queue is emptied too and the seeded rows are put back, as migrate left them. A data
+# migrations put there (the "Saksbehandler" group and its permissions) is gone, and the
+# tables that are not models (the job queue's, the database cache's) keep what the test
+# left. Django runs such tests last for that
+# reason; in a parallel run a process may take one before others. So after each flush those
+# tables are emptied too and the seeded rows are put back, as migrate left them. A data
 # migration that seeds a row belongs in this list.
 SEEDING_MIGRATIONS = {
     "0004_saksbehandler_group": "create_group",
@@ -75,6 +76,8 @@ def _a_flush_leaves_what_migrate_seeded():
     from django.db import connection
     from django.test import TransactionTestCase
 
+    from pilaro_site.cache import TABLE as CACHE_TABLE
+
     flush = TransactionTestCase._fixture_teardown
 
     def flush_and_seed(self):
@@ -82,7 +85,9 @@ def _a_flush_leaves_what_migrate_seeded():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
-                "WHERE schemaname = current_schema() AND tablename LIKE 'procrastinate%%'"
+                "WHERE schemaname = current_schema() "
+                "AND (tablename LIKE 'procrastinate%%' OR tablename = %s)",
+                [CACHE_TABLE],
             )
             [queue_tables] = cursor.fetchone()
             cursor.execute(f"TRUNCATE {queue_tables} RESTART IDENTITY CASCADE")
