@@ -54,10 +54,9 @@ def _forms_posted_as_browsers_post_them():
 # A test that commits ends with a flush, which empties the models' tables: what the data
 # migrations put there (the "Saksbehandler" group and its permissions) is gone, and the
 # tables that are not models (the job queue's, the database cache's) keep what the test
-# left. Django runs such tests last for that
-# reason; in a parallel run a process may take one before others. So after each flush those
-# tables are emptied too and the seeded rows are put back, as migrate left them. A data
-# migration that seeds a row belongs in this list.
+# left. Django runs such tests last for that reason; in a parallel run a process may take
+# one before others. So after each flush those tables are emptied too and the seeded rows
+# are put back, as migrate left them. A data migration that seeds a row belongs here.
 SEEDING_MIGRATIONS = {
     "0004_saksbehandler_group": "create_group",
     "0011_legal_hold_review_and_restriction": "grant_restriction",
