@@ -3,6 +3,7 @@ app's `tasks` module): the nightly purge, and each domain's jobs, imported to re
 
 - `intake.notifications.send_notification`: the staff e-mail about a new enquiry.
 - `rights.selfservice.links.send_access_link`: the e-mail with a self-service link.
+- `rights.restriction.send_restriction_lifted`: the person told a restriction is lifted.
 - `rights.tasks`: subject requests' deadlines (07:00), spent links forgotten (hourly).
 - `inbox.tasks`: callback reminders (every five minutes).
 - `retention.tasks`: the digest of the coming erasures (Mondays at 08:00).
@@ -19,7 +20,10 @@ from contacts.inbox import tasks as inbox_tasks  # noqa: F401 - registers its jo
 from contacts.intake import notifications  # noqa: F401 - registers its job
 from contacts.retention import erasure
 from contacts.retention import tasks as retention_tasks  # noqa: F401 - registers its jobs
-from contacts.rights import subject_log
+from contacts.rights import (
+    restriction,  # noqa: F401 - registers its job
+    subject_log,
+)
 from contacts.rights import tasks as rights_tasks  # noqa: F401 - registers its jobs
 from contacts.rights.selfservice import links  # noqa: F401 - registers its job
 from jobs.queue import fresh_connection

@@ -10,8 +10,12 @@ from __future__ import annotations
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from contacts.intake import notifications
+from contacts.rights import restriction
 
-TASKS = {task.name: task for task in (notifications.send_notification,)}
+TASKS = {
+    task.name: task
+    for task in (notifications.send_notification, restriction.send_restriction_lifted)
+}
 
 
 def queued(task_name: str = "contacts.send_notification") -> list[ProcrastinateJob]:

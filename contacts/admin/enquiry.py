@@ -23,7 +23,12 @@ from contacts.admin import filters
 from contacts.admin.actions import ENQUIRY_ACTIONS
 from contacts.admin.display import breakable, is_email
 from contacts.admin.forms import EnquiryAdminForm
-from contacts.admin.inlines import AddTextInlineFormSet, ConsentInline, NoteInline
+from contacts.admin.inlines import (
+    AddTextInlineFormSet,
+    ConsentInline,
+    NoteInline,
+    RestrictionLiftInline,
+)
 from contacts.admin.pages import EnquiryPages
 from contacts.admin.subjects import PersonSearch
 from contacts.inbox import contact, triage
@@ -86,7 +91,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     # A full COUNT(*) per page view is slow on a large table; Django shows "Vis alle" instead.
     show_full_result_count = False
     form = EnquiryAdminForm
-    inlines = [ConsentInline, NoteInline]
+    inlines = [ConsentInline, NoteInline, RestrictionLiftInline]
     readonly_fields = (
         "received_at",
         "last_activity_at",

@@ -20,6 +20,7 @@ from contacts import phone as phone_numbers
 from contacts.inbox import contact, triage
 from contacts.models import (
     Enquiry,
+    LiftTold,
     SubjectRequest,
     SubjectRequestChannel,
     SubjectRequestKind,
@@ -229,3 +230,30 @@ class EnquiryAdminForm(forms.ModelForm):
             if problem:
                 self.add_error("legal_hold_review_on", problem)
         return cleaned
+
+
+class LiftForm(forms.Form):
+    """How the person learns that the restriction is lifted (art. 18(3))."""
+
+    told = forms.ChoiceField(
+        label="Hvordan får den registrerte vite at begrensningen oppheves?",
+        choices=[
+            (LiftTold.SITE_EMAIL, "Send en kort e-post fra nettstedet til henvendelsens adresse"),
+            (LiftTold.OTHER, "Den registrerte har fått vite på annen måte (skriv hvordan)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Velg hvordan den registrerte får vite det."},
+    )
+    told_how = forms.CharField(
+        label="Slik fikk den registrerte vite",
+        max_length=200,
+        required=False,
+        help_text="For eksempel «telefon 3. desember».",
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("told") == LiftTold.OTHER and not data.get("told_how", "").strip():
+            self.add_error("told_how", "Skriv hvordan den registrerte fikk vite det.")
+        return data

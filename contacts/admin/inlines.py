@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from common.dates import short_datetime
-from contacts.models import Consent, Note
+from contacts.models import Consent, Note, RestrictionLift
 from staff.display import yes_no_icon
 
 
@@ -86,3 +86,23 @@ class ConsentInline(admin.TabularInline):
             return "–"
         url = reverse("admin:contacts_consent_withdraw", args=[consent.pk])
         return format_html('<a href="{}">Registrer tilbaketrekking</a>', url)
+
+
+class RestrictionLiftInline(admin.TabularInline):
+    """Each lifted restriction and how the person was told (art. 18(3)): a record, read
+    only; a restriction is lifted through its own page."""
+
+    model = RestrictionLift
+    extra = 0
+    can_delete = False
+    fields = ("lifted_at", "actor", "told", "told_how")
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("contacts.view_enquiry")  # part of the enquiry's page
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from contacts.admin.forms import RestrictionForm, WithdrawalForm
+from contacts.admin.forms import LiftForm, RestrictionForm, WithdrawalForm
 from contacts.models import Consent, Enquiry
 from contacts.rights import restriction, withdrawal
 
@@ -98,10 +98,14 @@ class EnquiryPages(AdminPages):
         require_permission(request, "contacts.restrict_processing")
         enquiry = get_object_or_404(Enquiry, pk=enquiry_id)
         back = reverse("admin:contacts_enquiry_change", args=[enquiry.pk])
-        form = None if lift else RestrictionForm(request.POST or None)
-        if request.method == "POST" and (lift or form.is_valid()):
+        posted = request.POST if request.method == "POST" else None
+        form = (LiftForm if lift else RestrictionForm)(posted)
+        if request.method == "POST" and form.is_valid():
             if lift:
-                done = restriction.lift_restriction(enquiry=enquiry, actor=request.user)
+                told, how = form.cleaned_data["told"], form.cleaned_data["told_how"]
+                done = restriction.lift_restriction(
+                    enquiry=enquiry, actor=request.user, told=told, told_how=how
+                )
             else:
                 reason = form.cleaned_data["reason"]
                 done = restriction.restrict(enquiry=enquiry, reason=reason, actor=request.user)

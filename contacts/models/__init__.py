@@ -16,8 +16,10 @@ from contacts.models.records import (
     AuditEntry,
     ErasureReason,
     ErasureRecord,
+    LiftTold,
     Notification,
     NotificationState,
+    RestrictionLift,
 )
 from contacts.models.subject import (
     AccessLink,
@@ -41,10 +43,12 @@ __all__ = [
     "ErasureReason",
     "ErasureRecord",
     "FormLocation",
+    "LiftTold",
     "MarketingSuppression",
     "Note",
     "Notification",
     "NotificationState",
+    "RestrictionLift",
     "SubjectRequest",
     "SubjectRequestChannel",
     "SubjectRequestKind",

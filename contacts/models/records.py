@@ -121,6 +121,44 @@ class ErasureRecord(models.Model):
         return f"Henvendelse #{self.enquiry_id} slettet {self.erased_at:%Y-%m-%d}"
 
 
+class LiftTold(models.TextChoices):
+    SITE_EMAIL = "nettstedets_epost", "E-post fra nettstedet"
+    OTHER = "annen_maate", "På annen måte"
+
+
+class RestrictionLift(models.Model):
+    """A restriction lifted, and how the person was told of it (art. 18(3): before it is
+    lifted, so staff confirm it as they lift it, or have the site e-mail them). Kept with
+    the enquiry and erased with it."""
+
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.CASCADE, related_name="restriction_lifts"
+    )
+    lifted_at = models.DateTimeField("opphevet", default=timezone.now)
+    told = models.CharField("fikk vite", max_length=20, choices=LiftTold.choices)
+    told_how = models.CharField("slik", max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="opphevet av",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "opphevet begrensning"
+        verbose_name_plural = "opphevede begrensninger"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(told=LiftTold.SITE_EMAIL) | ~Q(told_how=""),
+                name="restriction_lift_says_how_the_person_was_told",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Begrensning av #{self.enquiry_id} opphevet"
+
+
 class AuditAction(models.TextChoices):
     EXPORT = "export", "Eksport til CSV"
     SUBJECT_SEARCH = "subject_search", "Søk etter en persons opplysninger"

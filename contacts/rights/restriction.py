@@ -14,13 +14,26 @@ The guard that the other changes consult is contacts/restricted.py.
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
+from common.dates import in_words
+from common.mail import render_text
+from common.urls import absolute_reverse
 from contacts.audit import audit
 from contacts.intake import notifications
-from contacts.models import AuditAction, Enquiry
+from contacts.intake.notifications import MAIL_RETRY
+from contacts.models import AuditAction, Enquiry, LiftTold, RestrictionLift
+from jobs import queue as jobs
+from jobs.queue import fresh_connection
+
+logger = logging.getLogger(__name__)
 
 REASON_MAX_LENGTH = 300
 
@@ -42,15 +55,59 @@ def restrict(*, enquiry: Enquiry, reason: str, actor: AbstractBaseUser) -> bool:
     return bool(changed)
 
 
-def lift_restriction(*, enquiry: Enquiry, actor: AbstractBaseUser) -> bool:
-    """Lift the restriction. Audited; a staff notification that waited is queued again.
-    False when the enquiry was not restricted."""
+def lift_restriction(
+    *, enquiry: Enquiry, actor: AbstractBaseUser, told: LiftTold, told_how: str = ""
+) -> bool:
+    """Lift the restriction, recording how the person was told (art. 18(3)): by the site's
+    e-mail, queued here, or in another way staff name. Audited; a staff notification that
+    waited is queued again. False when the enquiry was not restricted."""
+    told_how = told_how.strip()
+    if told == LiftTold.OTHER and not told_how:
+        raise ValueError("say how the person was told")
     with transaction.atomic():
         changed = Enquiry.objects.filter(pk=enquiry.pk, restricted_at__isnull=False).update(
             restricted_reason="", restricted_at=None
         )
         if changed:
+            lift = RestrictionLift.objects.create(
+                enquiry=enquiry, told=told, told_how=told_how, actor=actor
+            )
             audit(actor=actor, action=AuditAction.RESTRICTION_LIFTED, ids=[enquiry.pk])
             notifications.queue_again(enquiry_id=enquiry.pk)
+            if told == LiftTold.SITE_EMAIL:
+                jobs.defer(send_restriction_lifted, lift_id=lift.pk)
     enquiry.refresh_from_db(fields=["restricted_reason", "restricted_at"])
     return bool(changed)
+
+
+SUBJECT = "Begrensningen av behandlingen er opphevet"
+
+
+def lifted_message(lift: RestrictionLift) -> str:
+    """The person's e-mail: what was lifted and what it means, and nothing they wrote."""
+    return render_text(
+        "contacts/mail/restriction_lifted.txt",
+        {
+            "received": in_words(lift.enquiry.received_at, with_time=False),
+            "selfservice": absolute_reverse("selfservice:request"),
+            "company": settings.COMPANY["name"],
+        },
+    )
+
+
+@app.task(queue="notifications", name="contacts.send_restriction_lifted", retry=MAIL_RETRY)
+@fresh_connection
+def send_restriction_lifted(lift_id: int) -> None:
+    """Its argument is the lift's number: no address waits in the queue. Nothing is sent
+    when the enquiry was erased meanwhile."""
+    lift = RestrictionLift.objects.select_related("enquiry").filter(pk=lift_id).first()
+    if lift is None:
+        logger.info("Restriction lifted: the enquiry is gone, no e-mail")
+        return
+    try:
+        send_mail(SUBJECT, lifted_message(lift) + "\n", None, [lift.enquiry.email.strip()])
+    except Exception as exc:
+        # The class only: an SMTP error's text can quote the recipient.
+        logger.warning("Restriction lifted: e-mail not sent (%s)", type(exc).__name__)
+        raise
+    logger.info("Restriction lifted: e-mail sent")

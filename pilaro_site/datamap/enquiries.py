@@ -32,6 +32,8 @@ ENQUIRIES = Activity(
         "contacts.Enquiry.form_nonce",
         "contacts.Enquiry.assignee",
         "contacts.Enquiry.restricted_reason",
+        "contacts.RestrictionLift.told_how",
+        "contacts.RestrictionLift.actor",
         "contacts.Consent.label_text",
         "contacts.Note.text",
         "contacts.Note.author",

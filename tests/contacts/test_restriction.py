@@ -12,10 +12,18 @@ import re
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core import mail
+from django.db import IntegrityError, transaction
 
 from contacts.inbox import triage
 from contacts.intake import notifications
-from contacts.models import AuditEntry, Consent, Enquiry, Notification
+from contacts.models import (
+    AuditEntry,
+    Consent,
+    Enquiry,
+    LiftTold,
+    Notification,
+    RestrictionLift,
+)
 from contacts.restricted import RESTRICTED_MESSAGE, EnquiryRestricted
 from contacts.rights import restriction
 from tests.conftest import log_in_verified
@@ -61,12 +69,72 @@ def test_staff_restrict_with_a_reason_and_lift_it_both_audited(client, alice):
     assert enquiry.restricted_reason == REASON and enquiry.restricted_at is not None
     assert AuditEntry.objects.get(action="restriction_set").enquiry_ids == [enquiry.pk]
 
-    response = client.post(f"{ADMIN}{enquiry.pk}/opphev-begrensning/")
+    told = {"told": "annen_maate", "told_how": "Telefon 3. desember"}
+    response = client.post(f"{ADMIN}{enquiry.pk}/opphev-begrensning/", told)
 
     assert "Begrensningen er opphevet." in page_after(client, response)
     enquiry.refresh_from_db()
     assert (enquiry.restricted_reason, enquiry.restricted_at) == ("", None)
     assert AuditEntry.objects.get(action="restriction_lifted").enquiry_ids == [enquiry.pk]
+    lift = RestrictionLift.objects.get(enquiry=enquiry)
+    assert (lift.told, lift.told_how, lift.actor) == ("annen_maate", "Telefon 3. desember", alice)
+    change = client.get(f"{ADMIN}{enquiry.pk}/change/").content.decode()
+    assert "Telefon 3. desember" in change
+
+
+@pytest.mark.parametrize(
+    ("posted", "said"),
+    [
+        ({}, "Velg hvordan den registrerte får vite det."),
+        ({"told": "annen_maate", "told_how": "  "}, "Skriv hvordan den registrerte fikk vite"),
+    ],
+)
+def test_a_restriction_is_not_lifted_without_saying_how_the_person_learns_it(
+    client, alice, posted, said
+):
+    enquiry = restricted(alice)
+
+    response = client.post(f"{ADMIN}{enquiry.pk}/opphev-begrensning/", posted)
+
+    assert response.status_code == 200 and said in response.content.decode()
+    enquiry.refresh_from_db()
+    assert enquiry.restricted_at is not None
+    assert not RestrictionLift.objects.exists()
+    assert not AuditEntry.objects.filter(action="restriction_lifted").exists()
+
+
+def test_the_site_can_tell_the_person_by_a_short_e_mail_through_the_queue(client, alice):
+    enquiry = restricted(alice, name="Kari Nordmann", message="Ring meg om tilbudet.")
+    mail.outbox.clear()
+
+    client.post(f"{ADMIN}{enquiry.pk}/opphev-begrensning/", {"told": "nettstedets_epost"})
+
+    assert mail.outbox == []  # queued with the lift, sent by the worker
+    assert len(queued("contacts.send_restriction_lifted")) == 1
+    assert run_queued("contacts.send_restriction_lifted") == []
+    [sent] = [m for m in mail.outbox if m.to == [enquiry.email]]
+    assert sent.subject == "Begrensningen av behandlingen er opphevet"
+    assert "begrensningen opphevet" in sent.body and "/personvern/mine-opplysninger/" in sent.body
+    for theirs in ("Kari", "Ring meg", enquiry.email):
+        assert theirs not in sent.subject + sent.body
+    assert RestrictionLift.objects.get(enquiry=enquiry).told == "nettstedets_epost"
+
+
+def test_no_e_mail_when_the_enquiry_was_erased_before_the_job_ran(alice):
+    enquiry = restricted(alice)
+    restriction.lift_restriction(enquiry=enquiry, actor=alice, told=LiftTold.SITE_EMAIL)
+    enquiry.delete()
+    mail.outbox.clear()
+
+    assert run_queued("contacts.send_restriction_lifted") == []
+    assert mail.outbox == []
+
+
+def test_the_database_refuses_a_lift_that_does_not_say_how_the_person_was_told(alice):
+    enquiry = make_enquiry()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RestrictionLift.objects.create(enquiry=enquiry, told=LiftTold.OTHER, told_how="")
 
 
 def test_the_pages_say_what_a_restriction_means_before_anything_is_done(client, alice):
@@ -236,7 +304,7 @@ def test_no_notification_is_sent_while_restricted_and_lifting_sends_it(alice):
     assert (notification.state, notification.attempts) == ("pending", 0)
     assert mail.outbox == []
 
-    restriction.lift_restriction(enquiry=enquiry, actor=alice)
+    restriction.lift_restriction(enquiry=enquiry, actor=alice, told=LiftTold.SITE_EMAIL)
     assert len(queued()) == 2  # the first job, ended without sending, and a new one
     assert run_queued() == []
 
@@ -272,7 +340,7 @@ def test_a_restricted_enquiry_past_its_date_survives_the_purge_until_lifted(alic
 
     first = purge_expired(now=timezone.now())
     survived = Enquiry.objects.filter(pk=kept.pk).exists()
-    restriction.lift_restriction(enquiry=kept, actor=alice)
+    restriction.lift_restriction(enquiry=kept, actor=alice, told=LiftTold.OTHER, told_how="Brev")
     second = purge_expired(now=timezone.now())
 
     assert (first, survived) == (1, True)
