@@ -185,8 +185,11 @@ TARGETS = [
     Target("form_rate", "form submissions/s",
            lambda r: r["form"]["submissions_per_second"], ">=", 400, digits=0),
     Target("form_p99", "form p99 (per request)", lambda r: r["form"]["p99_ms"], "<", 50, "ms"),
+    # At least one stored row per 303: fewer would be a loss. More happens when a post is
+    # still in flight as wrk stops (on a busy machine, past the script's one-second margin):
+    # stored, and its answer never counted.
     Target("form_nothing_lost", "form: stored per 303 answer",
-           lambda r: share(r["form"]["stored"], r["form"]["redirects"]), "==", 1,
+           lambda r: share(r["form"]["stored"], r["form"]["redirects"]), ">=", 1,
            show=_form_stored, smoke=True),
     Target("form_only_303", "form: answers other than 303",
            lambda r: r["form"]["other_answers"], "==", 0, digits=0, smoke=True),

@@ -11,6 +11,7 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from croniter import croniter
 from django.conf import settings
 from django.core import mail
@@ -24,12 +25,14 @@ from contacts.models import AuditEntry, Enquiry
 from contacts.retention import tasks
 from jobs import queue as jobs
 from privacy.registry import get_registry
+from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 from tests.servers import MailSink, Worker, site_env
 
 OSLO = ZoneInfo("Europe/Oslo")
 MONDAY_EIGHT = dt.datetime(2027, 3, 8, 8, 0, tzinfo=OSLO)  # winter time: 07:00 UTC
-SUBJECT = "Henvendelser som slettes de neste 7 dagene"
+SUBJECT = "Sletting de neste 7 dagene, og rettslige grunner til ny vurdering"
+LATER = MONDAY_EIGHT.date() + dt.timedelta(days=30)  # a review date not yet come
 PERSONAL = ("Kari", "Nordmann", "kari", "example.no/", "Ring meg", "91234567")
 
 
@@ -62,7 +65,7 @@ def some_due() -> list[Enquiry]:
     """Three due within 7 days (one of them in quarantine), and three that are not."""
     due = [due_in(1), due_in(6.9), in_quarantine(days_ago=10)]
     due_in(7.1)  # next week's
-    due_in(3, legal_hold_reason="Tvist", legal_hold_review_on=timezone.localdate())  # held
+    due_in(3, legal_hold_reason="Tvist", legal_hold_review_on=LATER)  # held
     in_quarantine(days_ago=1)  # in 13 days
     return due
 
@@ -103,12 +106,37 @@ def test_the_link_lists_exactly_the_enquiries_it_counted(client, alice):
 @pytest.mark.django_db
 def test_nothing_is_sent_when_nothing_is_due_within_the_week():
     due_in(8)
-    due_in(2, legal_hold_reason="Tvist", legal_hold_review_on=timezone.localdate())
+    due_in(2, legal_hold_reason="Tvist", legal_hold_review_on=LATER)
 
     run_job()
 
     assert mail.outbox == []
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_holds_past_their_review_date_are_listed_every_week_until_reviewed(client, alice):
+    """Never released by a timer: staff are told, week after week, with a link to them."""
+    overdue = due_in(400, legal_hold_reason="Tvist", legal_hold_review_on=MONDAY_EIGHT.date())
+    due_in(400, legal_hold_reason="Tvist", legal_hold_review_on=LATER)  # not yet
+
+    for monday in (MONDAY_EIGHT, MONDAY_EIGHT + dt.timedelta(days=7)):
+        with time_machine.travel(monday, tick=False):
+            run_job(monday)
+
+    first, second = mail.outbox
+    assert "grunn som skulle vært vurdert på nytt: 1\n" in first.body
+    assert "Slettes:" not in first.body  # nothing is due for erasure
+    link = "https://pilaro.example/intern/contacts/enquiry/?rettslig_grunn=vurderes&status=all"
+    assert link in first.body and link in second.body
+    with time_machine.travel(MONDAY_EIGHT + dt.timedelta(days=7), tick=False):
+        log_in_verified(client, alice)  # a session from before the travel has expired
+        html = client.get(link.removeprefix("https://pilaro.example")).content.decode()
+    listed = {int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', html)}
+    assert listed == {overdue.pk}
+    assert Enquiry.objects.filter(pk=overdue.pk).exists()  # kept: evidence is not released
+    for personal in PERSONAL:
+        assert personal not in first.subject + first.body
 
 
 @pytest.mark.django_db
