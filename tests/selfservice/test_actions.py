@@ -191,6 +191,38 @@ def test_a_correction_request_is_left_open_for_staff_with_the_text(kari_session,
     assert f"svarer deg senest {request.due_on:%d.%m.%Y}" in said(kari_session)
 
 
+def test_the_page_says_notes_and_history_need_a_full_access_request(kari_session):
+    overview = kari_session.get(OVERVIEW, secure=True).content.decode()
+    copy = kari_session.get(BASE + "kopi/", secure=True).content.decode()
+
+    assert "Notatene våre om henvendelsene og historikken" in overview
+    assert 'action="/personvern/mine-opplysninger/fullstendig-innsyn/"' in overview
+    assert "Be om fullstendig innsyn" in overview
+    assert "Du får dem i et fullstendig innsyn" in copy
+
+
+def test_a_full_access_request_is_left_open_for_staff_once(kari_session, kari):
+    first = kari_session.post(BASE + "fullstendig-innsyn/", secure=True)
+    again = kari_session.post(BASE + "fullstendig-innsyn/", secure=True)
+
+    assert (first.status_code, again.status_code) == (303, 303)
+    [request] = SubjectRequest.objects.filter(kind="innsyn", completed_at__isnull=True)
+    assert request.channel == "selvbetjening"
+    assert request.due_on > timezone.localdate()
+    assert set(request.enquiries.all()) == set(kari)
+    assert f"sender den til deg senest {request.due_on:%d.%m.%Y}" in said(kari_session)
+
+
+def test_a_full_access_request_needs_the_persons_session_and_a_post(kari, client):
+    before = snapshot()
+
+    without = Client().post(BASE + "fullstendig-innsyn/", secure=True)
+    by_get = client.get(BASE + "fullstendig-innsyn/", secure=True)
+
+    assert without.status_code == 403 and by_get.status_code in (403, 405)
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize(
     "text", ["", "   ", "x" * 1001, "Rett\x00dette", "Rett\u202edette", "Rett\x1b[31m"]
 )

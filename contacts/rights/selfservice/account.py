@@ -166,6 +166,19 @@ def correct(request: HttpRequest, address: str) -> HttpResponse:
 
 
 @allow("POST")
+@person_required
+def full_access(request: HttpRequest, address: str) -> HttpResponse:
+    request_ = actions.ask_for_full_access(address)
+    due = short_date(request_.due_on)
+    session.say(
+        request,
+        "Vi har fått forespørselen om fullstendig innsyn, med notatene og historikken, "
+        f"og sender den til deg senest {due}.",
+    )
+    return see_other(_overview_url())
+
+
+@allow("POST")
 @never_cache
 def end(request: HttpRequest) -> HttpResponse:
     session.end(request)

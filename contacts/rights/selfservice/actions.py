@@ -34,6 +34,7 @@ from contacts.models import (
     WithdrawalChannel,
 )
 from contacts.retention import erasure
+from contacts.retention.keys import person_key
 from contacts.rights import subject_log, subject_requests, suppression, withdrawal
 
 CHANNEL = SubjectRequestChannel.SELF_SERVICE
@@ -136,6 +137,22 @@ def record_portability(address: str, enquiries: list[Enquiry]) -> None:
         email=address,
         outcome="Opplysningene ble lastet ned som JSON.",
         enquiry_ids=ids,
+    )
+
+
+def ask_for_full_access(address: str) -> SubjectRequest:
+    """An access request (art. 15) for what the page does not show: staff notes and the
+    handling history, which staff review before they send the access report. One open
+    request at a time: asking again gives the one already open."""
+    key = person_key(address)
+    already = SubjectRequest.objects.open().filter(
+        person_key=key, kind=SubjectRequestKind.ACCESS, channel=CHANNEL
+    )
+    return already.order_by("received_at").first() or subject_log.open_request(
+        kind=SubjectRequestKind.ACCESS,
+        channel=CHANNEL,
+        email=address,
+        enquiry_ids=Enquiry.objects.about_person(email=address).values_list("pk", flat=True),
     )
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("slett/", account.erase, name="erase"),
     path("slett/<int:enquiry_id>/", account.erase, name="erase_one"),
     path("retting/", account.correct, name="correct"),
+    path("fullstendig-innsyn/", account.full_access, name="full_access"),
     path("avslutt/", account.end, name="end"),
     path("avsluttet/", account.ended, name="ended"),
 ]
