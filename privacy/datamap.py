@@ -90,6 +90,9 @@ class Activity:
     legitimate_interest: str = ""
     concerns_visitors: bool = True  # a notice must then describe it
     on_the_site: bool = True  # False: the company's own processing outside the site
+    # An enquiry field ("contacts.Enquiry.field"): the activity concerns an enquiry while
+    # that field holds something, so "Dine opplysninger" lists it for that person.
+    applies_while_set: str = ""
 
     @property
     def periods(self) -> tuple[Period, ...]:

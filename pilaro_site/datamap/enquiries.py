@@ -65,6 +65,7 @@ IMPROVEMENT = Activity(
     stores=("contacts.Enquiry.message",),
     recipients=(STAFF,),
     retention=(WITH_THE_ENQUIRY,),
+    applies_while_set="contacts.Enquiry.message",
 )
 
 MARKETING = Activity(
@@ -124,6 +125,7 @@ LEGAL_CLAIMS = Activity(
     subjects=SENDERS,
     data="Henvendelsen, og hvorfor vi beholder den.",
     stores=("contacts.Enquiry.legal_hold_reason",),
+    applies_while_set="contacts.Enquiry.legal_hold_reason",
     recipients=(STAFF, HOSTING),
     retention=(
         Rule(

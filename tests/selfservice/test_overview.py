@@ -181,3 +181,33 @@ def test_a_method_a_page_does_not_take_is_a_norwegian_405(kari_session):
         assert response.status_code == 405
         assert "Det går ikke an her" in response.content.decode()
         assert response["Allow"]
+
+
+def test_legal_claims_are_listed_while_an_enquiry_is_held(kari):
+    notice = get_registry().in_force()
+    [held, free] = kari[:2]
+    Enquiry.objects.filter(pk=held.pk).update(
+        legal_hold_reason="Tvist om fakturaen", legal_hold_review_on=dt.date(2027, 6, 1)
+    )
+    held.refresh_from_db()
+
+    while_held = [p.activity.id for p in information.purposes([held, free], notice)]
+    not_held = [p.activity.id for p in information.purposes([free], notice)]
+
+    assert "rettskrav" in while_held and "rettskrav" not in not_held
+
+
+def test_improvement_is_listed_for_what_the_person_wrote_when_a_version_declares_it(
+    kari, notice_dir
+):
+    from tests.conftest import declarations_covering_the_map
+
+    notice_dir.write("9.0", "2020-01-01", side_file=declarations_covering_the_map("9.0"))
+    notice = get_registry().in_force()
+    wrote = Enquiry.objects.filter(email="kari@example.no").exclude(message="").first()
+    silent = Enquiry.objects.filter(pk=kari[0].pk).update(message="") and kari[0]
+    silent.refresh_from_db()
+
+    assert notice.version == "9.0"
+    assert "forbedring" in [p.activity.id for p in information.purposes([wrote], notice)]
+    assert "forbedring" not in [p.activity.id for p in information.purposes([silent], notice)]
