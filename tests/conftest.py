@@ -152,7 +152,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if not hasattr(session.config, "workerinput"):  # the run's own process, not a worker
+    if not hasattr(session.config, "workerinput"):  # not a worker: maybe the run itself
         from tests import databases
 
         databases.drop_template()

@@ -18,10 +18,16 @@ import psycopg
 from django.conf import settings
 
 RUN = "PILARO_TEST_RUN"  # set once by the process that starts the run, inherited by workers
+_started_here = False
 
 
 def start_run() -> None:
-    os.environ.setdefault(RUN, uuid.uuid4().hex[:12])
+    """Name the run, unless this process is part of one already (a pytest-xdist worker, or
+    a pytest that a test starts): only the process that named it drops its template."""
+    global _started_here
+    if RUN not in os.environ:
+        os.environ[RUN] = uuid.uuid4().hex[:12]
+        _started_here = True
 
 
 def url(name: str) -> str:
@@ -51,7 +57,7 @@ def template() -> str:
 
 
 def drop_template() -> None:
-    if RUN in os.environ:
+    if _started_here:
         with _admin() as conn:
             name = f"pilaro_template_{os.environ[RUN]}"
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
