@@ -30,9 +30,10 @@ def start_run() -> None:
         _started_here = True
 
 
-def url(name: str) -> str:
+def url(name: str | None = None) -> str:
+    """A database on the suite's PostgreSQL server: `name`, or the test database in use."""
     db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{name or db['NAME']}"
 
 
 def _admin() -> psycopg.Connection:

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from tests import databases
 from tests.servers import AppServer, site_env
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -68,8 +68,7 @@ def app_servers(django_db_setup, django_db_blocker):
 
 
 def database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    return databases.url()
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from contacts.models import (
 )
 from contacts.retention.keys import person_key
 from contacts.rights.selfservice.portability import SCHEMA_FILE
+from tests import databases
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_accessibility import violations
 from tests.browser.test_html_validity import nu_checker
@@ -64,8 +65,7 @@ class Site:
 def selfservice_site(transactional_db):
     """gunicorn and a job worker on the test database, sending mail to a sink; the site's
     address is gunicorn's, so the e-mailed link opens it."""
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = databases.url()
     port = free_port()
     with contextlib.ExitStack() as stack:
         sink = stack.enter_context(MailSink())

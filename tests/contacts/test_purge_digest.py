@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from croniter import croniter
-from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from procrastinate.contrib.django import app
@@ -25,6 +24,7 @@ from contacts.models import AuditEntry, Enquiry
 from contacts.retention import tasks
 from jobs import queue as jobs
 from privacy.registry import get_registry
+from tests import databases
 from tests.conftest import log_in_verified
 from tests.contacts.factories import make_enquiry
 from tests.servers import MailSink, Worker, site_env
@@ -205,8 +205,7 @@ def test_the_schedule_is_every_monday_at_eight_in_oslo_summer_and_winter():
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_it():
     some_due()
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = databases.url()
     with contextlib.ExitStack() as stack:
         sink = stack.enter_context(MailSink())
         env = site_env(

@@ -22,7 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from tests import databases
 from tests.servers import (
@@ -70,11 +69,6 @@ def worker_env(database_url: str, mail_port: int, **overrides: str) -> dict[str,
 # --- Databases ------------------------------------------------------------------------------
 
 
-def _server_url(dbname: str) -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{dbname}"
-
-
 @pytest.fixture(scope="module")
 def migrated_template():
     """The run's migrated database, to copy (tests/databases.py)."""
@@ -85,11 +79,11 @@ def migrated_template():
 def database_url(migrated_template):
     """A scratch database of the test's own, migrated; dropped after the test."""
     name = f"pilaro_scratch_{secrets.token_hex(4)}"
-    query(_server_url("postgres"), f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
+    query(databases.url("postgres"), f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
     try:
-        yield _server_url(name)
+        yield databases.url(name)
     finally:
-        query(_server_url("postgres"), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        query(databases.url("postgres"), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -148,3 +148,17 @@ def test_the_shipped_draft_leaves_nothing_of_the_map_out():
     draft = get_registry().get("2.0")
 
     assert coverage.gaps(draft, get_data_map()) == []
+
+
+def test_an_activity_that_applies_while_a_field_is_set_names_an_enquiry_field_it_stores():
+    from contacts.models import Enquiry
+    from privacy.datamap import get_data_map
+
+    named = [a for a in get_data_map().activities if a.applies_while_set]
+    fields = {f.name for f in Enquiry._meta.get_fields()}
+
+    assert {a.id for a in named} >= {"forbedring", "rettskrav"}
+    for activity in named:
+        model, _, field = activity.applies_while_set.rpartition(".")
+        assert (model, field in fields) == ("contacts.Enquiry", True), activity.id
+        assert activity.applies_while_set in activity.stores, activity.id

@@ -18,6 +18,7 @@ from tests.conftest import log_in_verified
 
 pytestmark = pytest.mark.django_db
 URL = "/intern/privacy/noticeversion/behandlingsprotokoll/"
+# What article 30(1)(b) to (g) asks of each activity, in the record's Norwegian.
 ITEMS = (
     "Formål",
     "Rettslig grunnlag",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from privacy import manifest
 from privacy.models import NoticeVersion
 from privacy.registry import get_registry
+from tests import databases
 from tests.servers import clean_env
 from tests.site.conftest import PRODUCTION_ENV
 
@@ -28,14 +29,11 @@ from tests.site.conftest import PRODUCTION_ENV
     ids=["send-pending", "purge-dry-run"],
 )
 def test_an_operator_runs_the_command_with_production_settings(
-    run_python, settings, command, output
+    run_python, migrated_database_url, command, output
 ):
-    db = settings.DATABASES["default"]  # the test database: migrated, and empty to others
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": migrated_database_url})
 
-    result = run_python(
-        ["manage.py", *command], clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": url})
-    )
+    result = run_python(["manage.py", *command], env)
 
     assert result.returncode == 0, result.stderr
     assert output in result.stdout, result.stdout
@@ -43,8 +41,7 @@ def test_an_operator_runs_the_command_with_production_settings(
 
 
 def _publishing_env(settings, notice_dir) -> dict[str, str]:
-    db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = databases.url()
     return clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": url, "PILARO_NOTICE_DIR": notice_dir})
 
 
