@@ -16,6 +16,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from hypothesis import settings as hypothesis_settings
 
 from privacy import manifest
+from tests.restore import Cluster
 
 # The property-based tests' budget: bounded, so `make test` stays quick and repeatable.
 hypothesis_settings.register_profile("pilaro", max_examples=40, deadline=None, derandomize=True)
@@ -394,3 +395,14 @@ def alice(client):
     user.groups.add(Group.objects.get(name="Saksbehandler"))
     log_in_verified(client, user)
     return user
+
+
+@pytest.fixture
+def cluster():
+    """A real pg_dump and pg_restore of the test database (tests/restore.py); the test
+    database is Django's again afterwards."""
+    cluster = Cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.back_to_the_test_database()

@@ -20,6 +20,8 @@ from contacts.models.records import (
     Notification,
     NotificationState,
     RestrictionLift,
+    RightsEvent,
+    RightsEventKind,
 )
 from contacts.models.subject import (
     AccessLink,
@@ -49,6 +51,8 @@ __all__ = [
     "Notification",
     "NotificationState",
     "RestrictionLift",
+    "RightsEvent",
+    "RightsEventKind",
     "SubjectRequest",
     "SubjectRequestChannel",
     "SubjectRequestKind",

@@ -1,9 +1,12 @@
-"""Records kept about enquiries: staff notifications, erasures and the audit log.
+"""Records kept about enquiries: staff notifications, erasures, the rights log and the
+audit log.
 
-None of them holds personal data: they name an enquiry by its number only.
+None of them holds personal data: they name an enquiry by its number, or by keyed hashes.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -157,6 +160,75 @@ class RestrictionLift(models.Model):
 
     def __str__(self) -> str:
         return f"Begrensning av #{self.enquiry_id} opphevet"
+
+
+class RightsEventKind(models.TextChoices):
+    ERASURE = "sletting", "Sletting"
+    WITHDRAWAL = "tilbaketrekking", "Samtykke trukket tilbake"
+    SUPPRESSION = "reservasjon", "Reservasjon mot markedsføring"
+    RESTRICTION = "begrensning", "Behandling begrenset"
+    RESTRICTION_LIFTED = "begrensning_opphevet", "Begrensning opphevet"
+    CONFIRMATION = "bekreftelse", "Samtykke bekreftet"
+    LAPSE = "ikke_bekreftet", "Samtykke ikke bekreftet i tide"
+
+
+class RightsEvent(models.Model):
+    """One exercise of a right, or a change a person made to what we may do: the rights
+    log (contacts/rights/log.py). Append-only (a database trigger refuses changes), kept
+    off the server by `export_rights_log` and replayed after a restore by
+    `replay_rights_log`.
+
+    An event names its enquiry the way a restore cannot confuse: by a keyed hash of the
+    enquiry's form nonce and the exact time it came in (a restore rewinds the id
+    sequence, so a new enquiry can get an old one's number). An objection names the
+    person by a keyed hash of the address. Keyed hashes, times and codes: no name,
+    address or text anyone wrote."""
+
+    # The name an export and a replay know the event by: replaying it twice is once.
+    event_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField("tidspunkt", default=timezone.now)
+    kind = models.CharField("hendelse", max_length=30, choices=RightsEventKind.choices)
+    # For people reading the log; a replay never finds an enquiry by it alone.
+    enquiry_id = models.BigIntegerField("henvendelse nr.", null=True, blank=True)
+    nonce_key = models.CharField(
+        "nøkkel",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="en hashverdi av skjemaets engangskode, laget med en hemmelig nøkkel",
+    )
+    received_at = models.DateTimeField("mottatt", null=True, blank=True, editable=False)
+    person_key = models.CharField(
+        "personnøkkel",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="en hashverdi av e-postadressen, laget med en hemmelig nøkkel",
+    )
+    purpose = models.CharField("formål", max_length=20, blank=True)
+    channel = models.CharField("kanal", max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "rettighetshendelse"
+        verbose_name_plural = "rettighetslogg"
+        constraints = [
+            # An objection is about a person; everything else about one enquiry, named so
+            # that a replay after a restore finds that one and no other.
+            models.CheckConstraint(
+                condition=(Q(kind=RightsEventKind.SUPPRESSION) & ~Q(person_key=""))
+                | (
+                    ~Q(kind=RightsEventKind.SUPPRESSION)
+                    & Q(enquiry_id__isnull=False)
+                    & (~Q(nonce_key="") | Q(received_at__isnull=False))
+                ),
+                name="rights_event_names_its_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["at"], name="rights_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
 class AuditAction(models.TextChoices):

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.audit import audit
-from contacts.models import AuditAction, Enquiry, ErasureReason, ErasureRecord
+from contacts.models import AuditAction, Enquiry, ErasureReason, ErasureRecord, RightsEventKind
+from contacts.retention import events
 from contacts.retention.keys import nonce_key
 
 
@@ -36,9 +37,11 @@ def erase_enquiries(
             return 0
         # No conflict is ignored: a record lost silently would let a restore bring the
         # enquiry back for good. Failing rolls the whole erasure back instead.
+        now = timezone.now()
         ErasureRecord.objects.bulk_create(
-            _records(found, erased_at=timezone.now(), reason=reason, actor=actor)
+            _records(found, erased_at=now, reason=reason, actor=actor)
         )
+        events.record_for_enquiries(RightsEventKind.ERASURE, found, at=now, channel=reason)
         pks = [pk for pk, _, _ in found]
         Enquiry.objects.filter(pk__in=pks).only("pk").delete()
         audit(actor=actor, action=AuditAction.ERASURE, ids=pks)

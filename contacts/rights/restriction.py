@@ -14,7 +14,9 @@ The guard that the other changes consult is contacts/restricted.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -29,7 +31,8 @@ from common.urls import absolute_reverse
 from contacts.audit import audit
 from contacts.intake import notifications
 from contacts.intake.notifications import MAIL_RETRY
-from contacts.models import AuditAction, Enquiry, LiftTold, RestrictionLift
+from contacts.models import AuditAction, Enquiry, LiftTold, RestrictionLift, RightsEventKind
+from contacts.retention import events
 from jobs import queue as jobs
 from jobs.queue import fresh_connection
 
@@ -38,29 +41,47 @@ logger = logging.getLogger(__name__)
 REASON_MAX_LENGTH = 300
 
 
-def restrict(*, enquiry: Enquiry, reason: str, actor: AbstractBaseUser) -> bool:
-    """Restrict processing of the enquiry, now, for the stated reason. Audited. False when
-    it was restricted already (the first reason stands)."""
+def restrict(
+    *,
+    enquiry: Enquiry,
+    reason: str,
+    actor: AbstractBaseUser | None,
+    at: dt.datetime | None = None,
+    event_id: uuid.UUID | None = None,
+) -> bool:
+    """Restrict processing of the enquiry, now, for the stated reason. Audited, and in the
+    rights log. False when it was restricted already (the first reason stands). `at` and
+    `event_id` are a replayed event's (contacts.rights.log)."""
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX_LENGTH:
         raise ValueError(f"a restriction needs a reason of 1 to {REASON_MAX_LENGTH} characters")
     with transaction.atomic():
-        now = timezone.now()
+        now = at or timezone.now()
         changed = Enquiry.objects.filter(pk=enquiry.pk, restricted_at__isnull=True).update(
             restricted_reason=reason, restricted_at=now
         )
         if changed:
             audit(actor=actor, action=AuditAction.RESTRICTION_SET, ids=[enquiry.pk])
+            events.record_for_enquiry(
+                RightsEventKind.RESTRICTION, enquiry.pk, at=now, event_id=event_id
+            )
     enquiry.refresh_from_db(fields=["restricted_reason", "restricted_at"])
     return bool(changed)
 
 
 def lift_restriction(
-    *, enquiry: Enquiry, actor: AbstractBaseUser, told: LiftTold, told_how: str = ""
+    *,
+    enquiry: Enquiry,
+    actor: AbstractBaseUser | None,
+    told: LiftTold,
+    told_how: str = "",
+    at: dt.datetime | None = None,
+    event_id: uuid.UUID | None = None,
 ) -> bool:
     """Lift the restriction, recording how the person was told (art. 18(3)): by the site's
-    e-mail, queued here, or in another way staff name. Audited; a staff notification that
-    waited is queued again. False when the enquiry was not restricted."""
+    e-mail, queued here, or in another way staff name. Audited, and in the rights log; a
+    staff notification that waited is queued again. False when the enquiry was not
+    restricted. `at` and `event_id` are a replayed event's (contacts.rights.log)."""
     told_how = told_how.strip()
     if told == LiftTold.OTHER and not told_how:
         raise ValueError("say how the person was told")
@@ -69,10 +90,18 @@ def lift_restriction(
             restricted_reason="", restricted_at=None
         )
         if changed:
+            now = at or timezone.now()
             lift = RestrictionLift.objects.create(
-                enquiry=enquiry, told=told, told_how=told_how, actor=actor
+                enquiry=enquiry, told=told, told_how=told_how, actor=actor, lifted_at=now
             )
             audit(actor=actor, action=AuditAction.RESTRICTION_LIFTED, ids=[enquiry.pk])
+            events.record_for_enquiry(
+                RightsEventKind.RESTRICTION_LIFTED,
+                enquiry.pk,
+                at=now,
+                channel=told,
+                event_id=event_id,
+            )
             notifications.queue_again(enquiry_id=enquiry.pk)
             if told == LiftTold.SITE_EMAIL:
                 jobs.defer(send_restriction_lifted, lift_id=lift.pk)

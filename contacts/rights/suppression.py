@@ -9,21 +9,47 @@ list from, goes through `leave_out_suppressed`.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from contacts.models import Enquiry, EnquiryQuerySet, MarketingSuppression
+from contacts.models import Enquiry, EnquiryQuerySet, MarketingSuppression, RightsEventKind
+from contacts.retention import events
 from contacts.retention.keys import person_key
 
 
 def object_to_marketing(*, email: str, channel: str) -> bool:
     """Put the address on the suppression list. True when it was not on it already."""
+    return suppress_key(person_key=person_key(email), channel=channel)
+
+
+def suppress_key(
+    *,
+    person_key: str,
+    channel: str,
+    at: dt.datetime | None = None,
+    event_id: uuid.UUID | None = None,
+) -> bool:
+    """Put a person, by their key, on the suppression list, and the objection in the
+    rights log. True when they were not on it already. `at` and `event_id` are a replayed
+    event's (contacts.rights.log)."""
+    at = at or timezone.now()
     try:
         with transaction.atomic():
             _, created = MarketingSuppression.objects.get_or_create(
-                person_key=person_key(email), defaults={"channel": channel}
+                person_key=person_key, defaults={"channel": channel, "created_at": at}
             )
+            if created:
+                events.record_for_person(
+                    RightsEventKind.SUPPRESSION,
+                    person_key,
+                    at=at,
+                    channel=channel,
+                    event_id=event_id,
+                )
     except IntegrityError:  # the same objection, at the same moment, from another request
         return False
     return created

@@ -136,18 +136,29 @@ LEGAL_CLAIMS = Activity(
 )
 
 
+# The erasure records and the rights log (contacts/rights/log.py): what keeps a person's
+# erasure, withdrawal, objection and restriction from being undone by a restore.
 ERASURE_RECORDS = Activity(
     id="sletteoppforinger",
-    name="Oppføringer om slettinger",
-    purpose="Kunne vise at en henvendelse er slettet, og slette den på nytt hvis den kommer "
-    "tilbake fra en sikkerhetskopi.",
+    name="Oppføringer om slettinger og andre rettigheter",
+    purpose="Kunne vise at en henvendelse er slettet, at et samtykke er trukket tilbake "
+    "eller bekreftet, at noen har sagt nei til markedsføring og at behandlingen er begrenset "
+    "eller begrensningen opphevet; og gjøre det samme på nytt hvis databasen gjenopprettes "
+    "fra en sikkerhetskopi.",
     basis="f",
-    legitimate_interest="Å dokumentere slettingen og hindre at slettede henvendelser kommer "
-    "tilbake etter en gjenoppretting.",
+    legitimate_interest="Å dokumentere at vi har fulgt det du ba om, og hindre at en "
+    "gjenoppretting fra sikkerhetskopi opphever det.",
     subjects=SENDERS,
     data="Det en oppføring om en sletting inneholder (se «Hvor lenge vi lagrer "
-    "opplysninger»): ingen navn, kontaktopplysninger eller melding.",
-    stores=("contacts.ErasureRecord.nonce_key", "contacts.ErasureRecord.actor"),
+    "opplysninger»), og i rettighetsloggen hva som skjedde og når, med hashverdier laget med "
+    "en hemmelig nøkkel av skjemaets engangskode og, for et nei til markedsføring, av "
+    "e-postadressen: ingen navn, kontaktopplysninger eller melding.",
+    stores=(
+        "contacts.ErasureRecord.nonce_key",
+        "contacts.ErasureRecord.actor",
+        "contacts.RightsEvent.nonce_key",
+        "contacts.RightsEvent.person_key",
+    ),
     recipients=(STAFF, HOSTING),
     retention=(
         CompanyFact(

@@ -1,5 +1,8 @@
 """Write the erasure records (no personal data) as CSV, to keep beside database backups.
 
+Superseded by `export_rights_log`, whose log holds every erasure with the other rights;
+kept for operators whose procedures and old exports use it.
+
 Why: a restore from a backup brings back enquiries erased since the backup was taken.
 Keep this export with the backups (run it after each purge); `reapply_erasures` reads it
 and erases those enquiries again.

@@ -1,5 +1,9 @@
 """Erase again, after a restore from backup, every enquiry erased since the backup.
 
+Superseded by `replay_rights_log` (README, "Backups and restore"), which replays every
+right, erasures included. Kept for exports written before the rights log, and for
+erasure records from before nonce keys (below).
+
 Why: erasure must survive a restore. Give it the CSV written by `export_erasure_records`
 (the erasure records in the restored database are read too): every enquiry a record
 names that exists again is erased, with a record saying why (reason "restore").
