@@ -158,6 +158,17 @@ class WithdrawalForm(forms.Form):
     )
 
 
+class ChangesSinceForm(forms.Form):
+    siden = forms.DateField(
+        label="Trukket tilbake eller reservert siden",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Velg en dato.",
+            "invalid": "Skriv datoen som dd.mm.åååå.",
+        },
+    )
+
+
 class RestrictionForm(forms.Form):
     reason = forms.CharField(
         label="Hvorfor begrenses behandlingen?",

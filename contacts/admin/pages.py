@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
-from contacts.admin.forms import LiftForm, RestrictionForm, WithdrawalForm
+from contacts.admin.forms import ChangesSinceForm, LiftForm, RestrictionForm, WithdrawalForm
+from contacts.inbox import export
 from contacts.models import Consent, Enquiry
 from contacts.rights import restriction, withdrawal
 
@@ -57,6 +58,11 @@ class EnquiryPages(AdminPages):
                 name="contacts_consent_withdraw",
             ),
             path(
+                "markedsforing/endringer/",
+                self.view(self.marketing_changes),
+                name="contacts_enquiry_marketing_changes",
+            ),
+            path(
                 "<int:enquiry_id>/begrens/",
                 self.view(self.restriction),
                 {"lift": False},
@@ -91,6 +97,25 @@ class EnquiryPages(AdminPages):
             consent=consent,
             form=form,
             back=back,
+        )
+
+    def marketing_changes(self, request: HttpRequest) -> HttpResponse:
+        """ "Trukket tilbake eller reservert siden <dato>": a CSV for the mail tool."""
+        require_permission(request, "contacts.export_enquiries")
+        form = ChangesSinceForm(request.GET or None)
+        if form.is_valid():
+            since = form.cleaned_data["siden"]
+            body, unlisted = export.withdrawn_or_objected_since(since=since, actor=request.user)
+            response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+            name = f"trukket-tilbake-eller-reservert-siden-{since:%Y-%m-%d}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["X-Pilaro-Unlisted-Objections"] = str(unlisted)
+            return response
+        return self.render(
+            request,
+            "admin/contacts/marketing_changes.html",
+            "Trukket tilbake eller reservert",
+            form=form,
         )
 
     def restriction(self, request: HttpRequest, enquiry_id: int, lift: bool) -> HttpResponse:

@@ -4,7 +4,8 @@ Restricted enquiries (GDPR art. 18) are never exported, nor those whose address 
 to marketing (art. 21(2), the suppression list in contacts/rights/suppression.py): a
 spreadsheet is where a mailing list starts. Each row carries, for a marketing consent in
 force, when it was given and under which notice version, so that a mailing list built from
-the export can still show the consent it rests on.
+the export can still show the consent it rests on, and the consent's one-click withdrawal
+link, for the mail tool to put in its messages.
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from contacts.audit import audit
-from contacts.models import AuditAction, Enquiry
+from contacts.models import (
+    AuditAction,
+    Consent,
+    ConsentPurpose,
+    Enquiry,
+    MarketingSuppression,
+)
+from contacts.retention.keys import person_key
+from contacts.rights import withdrawal
 from contacts.rights.suppression import leave_out_suppressed
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,6 +45,9 @@ CSV_COLUMNS = [
     ("marketing_given_at", "Markedsføring samtykke gitt"),
     ("marketing_notice_version", "Markedsføring samtykke versjon"),
     ("retain_until", "Slettes etter"),
+    # Each row's own one-click link (contacts.rights.withdrawal): for the mail tool's
+    # unsubscribe link and List-Unsubscribe header, so a withdrawal there reaches us.
+    ("withdrawal_link", "Lenke for å trekke tilbake samtykket"),
 ]
 
 
@@ -47,6 +59,12 @@ def _csv_cell(value: object) -> str:
 
 def _local(when: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     return timezone.localtime(when).strftime(pattern) if when else ""
+
+
+def _withdrawal_link(enquiry: Enquiry) -> str:
+    if enquiry.marketing_consent_id is None:
+        return ""
+    return withdrawal.link_for(enquiry.marketing_consent_id, enquiry.form_nonce)
 
 
 def export_csv(*, ids: Iterable[int], actor: AbstractBaseUser) -> bytes:
@@ -72,9 +90,51 @@ def export_csv(*, ids: Iterable[int], actor: AbstractBaseUser) -> bytes:
             "marketing": "Ja" if enquiry.marketing else "Nei",
             "marketing_given_at": _local(enquiry.marketing_given_at),
             "retain_until": _local(enquiry.retain_until, "%Y-%m-%d"),
+            "withdrawal_link": _withdrawal_link(enquiry),
         }
         writer.writerow(
             [_csv_cell(values.get(field, getattr(enquiry, field, ""))) for field, _ in CSV_COLUMNS]
         )
     audit(actor=actor, action=AuditAction.EXPORT, ids=[e.pk for e in enquiries])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+CHANGES_COLUMNS = ["E-post", "Hva", "Når"]
+WITHDREW = "Trakk tilbake samtykket til markedsføring"
+OBJECTED = "Sa nei til markedsføring"
+
+
+def withdrawn_or_objected_since(*, since: dt.date, actor: AbstractBaseUser) -> tuple[bytes, int]:
+    """ "Trukket tilbake eller reservert siden <dato>": the addresses that withdrew a
+    marketing consent or objected to marketing on or after `since`, for the company to
+    update its mail tool. CSV as `export_csv` writes it, and how many objections name an
+    address we no longer hold (kept as a keyed hash only: it cannot be listed). Audited."""
+    start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    rows: list[tuple[str, str, dt.datetime]] = []
+    ids: set[int] = set()
+    withdrawn = Consent.objects.filter(
+        purpose=ConsentPurpose.MARKETING, withdrawn_at__gte=start
+    ).values_list("enquiry_id", "enquiry__email", "withdrawn_at")
+    for enquiry_id, email, at in withdrawn:
+        rows.append((email, WITHDREW, at))
+        ids.add(enquiry_id)
+    objections = dict(
+        MarketingSuppression.objects.filter(created_at__gte=start).values_list(
+            "person_key", "created_at"
+        )
+    )
+    found: set[str] = set()
+    for enquiry_id, email in Enquiry.objects.values_list("pk", "email").iterator():
+        key = person_key(email)
+        if key in objections:
+            ids.add(enquiry_id)
+            if key not in found:
+                found.add(key)
+                rows.append((email, OBJECTED, objections[key]))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(CHANGES_COLUMNS)
+    for email, what, at in sorted(rows, key=lambda row: (row[2], row[0])):
+        writer.writerow([_csv_cell(email), what, _local(at)])
+    audit(actor=actor, action=AuditAction.EXPORT, ids=ids)
+    return ("\ufeff" + out.getvalue()).encode("utf-8"), len(objections) - len(found)

@@ -42,6 +42,7 @@ class WithdrawalChannel(models.TextChoices):
     IN_PERSON = "muntlig", "Muntlig"
     DATA_SUBJECT_REQUEST = "innsynsforespørsel", "Ved henvendelse om personvern"
     SELF_SERVICE = "selvbetjening", "Selvbetjening (Dine opplysninger)"
+    LINK = "lenke", "Lenken for å trekke tilbake"
 
 
 class Consent(models.Model):

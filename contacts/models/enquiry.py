@@ -78,10 +78,10 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
         return self.annotate(marketing=Exists(_marketing_in_force()))
 
     def with_marketing_consent_evidence(self) -> EnquiryQuerySet:
-        """Annotate `marketing_given_at` and `marketing_notice_version` (the version's
-        number) of the marketing consent in force; None when none is."""
+        """Annotate the marketing consent in force's id, time and notice version."""
         in_force = _marketing_in_force()
         return self.annotate(
+            marketing_consent_id=Subquery(in_force.values("pk")[:1]),
             marketing_given_at=Subquery(in_force.values("given_at")[:1]),
             marketing_notice_version=Subquery(in_force.values("notice_version__version")[:1]),
         )

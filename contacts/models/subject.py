@@ -31,6 +31,7 @@ class SubjectRequestChannel(models.TextChoices):
     PHONE = "telefon", "Telefon"
     LETTER = "brev", "Brev"
     FORM = "skjema", "Kontaktskjemaet"
+    LINK = "lenke", "Lenken for å trekke tilbake"
 
 
 def one_month_after(day: dt.date) -> dt.date:

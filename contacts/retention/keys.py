@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 
-def _keyed(purpose: str, value: str) -> str:
+def keyed(purpose: str, value: str) -> str:
     if not settings.CONTACTS_PERSON_HASH_KEY:
         raise ImproperlyConfigured("PILARO_PERSON_HASH_KEY is not set (required in production)")
     key = (settings.CONTACTS_PERSON_HASH_KEY + ":" + purpose).encode()
@@ -30,8 +30,8 @@ def normalised_email(email: str) -> str:
 
 
 def person_key(email: str) -> str:
-    return _keyed("person", normalised_email(email))
+    return keyed("person", normalised_email(email))
 
 
 def nonce_key(nonce: str) -> str:
-    return _keyed("nonce", nonce)
+    return keyed("nonce", nonce)
