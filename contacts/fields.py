@@ -8,6 +8,8 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.emails import NotAnAddress, canonical_email
+
 
 def no_control_characters(value: str, *, allow_newlines: bool = False) -> None:
     if "\ufffd" in value:
@@ -35,3 +37,28 @@ class SingleLineField(forms.CharField):
         value = super().to_python(value)
         no_control_characters(value)
         return value
+
+
+NON_ASCII_LOCAL_PART = (
+    "Vi kan bare bruke e-postadresser med vanlige bokstaver (a–z), tall og tegn som . - _ + "
+    "foran @. Bruk en annen adresse, eller skriv til oss."
+)
+
+
+class CanonicalEmailField(forms.EmailField):
+    """An e-mail address, cleaned to its one canonical form (common/emails.py). An address
+    with æ, ø, å or other non-ASCII characters before the @ is refused with its own
+    message; anything else that is no address gets the field's "invalid" message."""
+
+    default_validators = []  # email-validator decides, not Django's pattern
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return canonical_email(value)
+        except NotAnAddress as problem:
+            if problem.non_ascii:
+                raise ValidationError(NON_ASCII_LOCAL_PART, code="non_ascii") from None
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from common.dates import short_date, short_datetime
+from common.emails import normalised_email
 from contacts import phone as phone_numbers
 from contacts.admin import filters
 from contacts.admin.actions import ENQUIRY_ACTIONS
@@ -224,7 +225,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         term = search_term.strip()
         if is_email(term):
             # A whole address: that person's enquiries, by an index, not a scan of every row.
-            return queryset.filter(email__iexact=term), False
+            return queryset.filter(email=normalised_email(term)), False
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         e164 = phone_numbers.for_search(search_term) if search_term else None
         if e164:

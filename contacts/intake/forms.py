@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from contacts import phone as phone_numbers
-from contacts.fields import SingleLineField, no_control_characters
+from contacts.fields import CanonicalEmailField, SingleLineField, no_control_characters
 from contacts.intake.shown import build_submission, consent_labels, information
 from contacts.intake.submission import Submission
 from contacts.intake.tokens import FormToken, fresh_form_token
@@ -50,7 +50,7 @@ class EnquiryForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    email = forms.EmailField(
+    email = CanonicalEmailField(
         label="E-postadresse",
         max_length=254,
         error_messages={
@@ -184,9 +184,6 @@ class EnquiryForm(forms.Form):
         value = self.cleaned_data["message"]
         no_control_characters(value, allow_newlines=True)
         return value
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
 
     def clean_location(self) -> str:
         # Not the visitor's to correct: an unknown value is recorded as unknown.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.emails import normalised_email
 from contacts.calendar import callback_due
 from contacts.intake import notifications
 from contacts.models import Consent, Enquiry, ErasureRecord
@@ -86,7 +87,8 @@ def store_enquiry(submission: Submission, *, now: dt.datetime, **fields) -> Enqu
             enquiry = Enquiry.objects.create(
                 name=submission.name,
                 company=submission.company,
-                email=submission.email,
+                # The canonical form (common/emails.py): what every comparison uses.
+                email=normalised_email(submission.email),
                 phone=submission.phone,
                 message=submission.message,
                 received_at=now,

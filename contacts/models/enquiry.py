@@ -16,6 +16,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from common.db import PostgreSQLIndex
+from common.emails import normalised_email
 from contacts import phone as phone_numbers
 from contacts.models.consent import Consent, ConsentPurpose
 from contacts.retention.rules import retention_date, spam_retention_date
@@ -87,11 +88,10 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
         )
 
     def about_person(self, *, email: str = "", phone: str = "") -> EnquiryQuerySet:
-        """A person's enquiries: the same e-mail address in any case, or the same phone
-        number however it was typed. Neither given: none."""
+        """A person's enquiries: the same canonical address, or the same phone number."""
         condition = Q(pk__in=[])
         if email.strip():
-            condition |= Q(email__iexact=email.strip())
+            condition |= Q(email=normalised_email(email))
         e164 = phone_numbers.for_search(phone) if phone.strip() else None
         if e164:
             condition |= Q(phone=e164)

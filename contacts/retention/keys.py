@@ -16,17 +16,14 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from common.emails import normalised_email
+
 
 def keyed(purpose: str, value: str) -> str:
     if not settings.CONTACTS_PERSON_HASH_KEY:
         raise ImproperlyConfigured("PILARO_PERSON_HASH_KEY is not set (required in production)")
     key = (settings.CONTACTS_PERSON_HASH_KEY + ":" + purpose).encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
-
-
-def normalised_email(email: str) -> str:
-    """One address, however it was typed: surrounding space and case do not matter."""
-    return email.strip().lower()
 
 
 def person_key(email: str) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from contacts.fields import no_control_characters
-from contacts.retention.keys import normalised_email
+from contacts.fields import CanonicalEmailField, no_control_characters
 
 CORRECTION_MAX_LENGTH = 1000
 
@@ -21,7 +20,7 @@ class _FocusFirstError(forms.Form):
 
 
 class LinkRequestForm(_FocusFirstError):
-    email = forms.EmailField(
+    email = CanonicalEmailField(
         label="E-postadresse",
         max_length=254,
         error_messages={
@@ -31,9 +30,6 @@ class LinkRequestForm(_FocusFirstError):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-control"}),
     )
-
-    def clean_email(self) -> str:
-        return normalised_email(self.cleaned_data["email"])
 
 
 class CorrectionForm(_FocusFirstError):

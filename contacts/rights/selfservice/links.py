@@ -38,11 +38,12 @@ from django.db import transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from common.emails import normalised_email
 from common.mail import render_text
 from common.urls import absolute_reverse
 from contacts.intake.notifications import MAIL_RETRY
 from contacts.models import AccessLink, Enquiry
-from contacts.retention.keys import normalised_email, person_key
+from contacts.retention.keys import person_key
 from jobs import queue as jobs
 from jobs.queue import fresh_connection
 
