@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from jsonschema import Draft202012Validator
 from playwright.sync_api import expect
 
@@ -20,12 +21,14 @@ from bench.servers import AppServer
 from contacts.models import (
     AccessLink,
     AuditEntry,
+    Consent,
     Enquiry,
     ErasureRecord,
     MarketingSuppression,
     SubjectRequest,
 )
 from contacts.retention.keys import person_key
+from contacts.rights import withdrawal
 from contacts.rights.selfservice.links import secret_hash
 from contacts.rights.selfservice.portability import SCHEMA_FILE
 from tests import databases
@@ -319,3 +322,33 @@ def test_the_nu_html_checker_finds_no_error_on_the_self_service_pages(
     errors = [m for m in nu_checker(files) if m["type"] == "error"]
 
     assert errors == [], json.dumps(errors, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_the_withdrawal_link_withdraws_in_one_click_without_logging_in(
+    selfservice_site, new_page, javascript
+):
+    site = selfservice_site
+    page = new_page(PHONE, javascript=javascript)
+    submit_enquiry(page, site.base)  # with marketing consent
+    consent = Consent.objects.get(enquiry__email=EMAIL, purpose="marketing")
+    token = withdrawal.link_token(consent.pk, consent.enquiry.form_nonce)
+    page.context.clear_cookies()  # as from a mail program: nobody is logged in
+
+    page.goto(site.base + reverse("selfservice:one_click", args=[consent.pk, token]))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Trekk tilbake samtykket til markedsføring"
+    )
+    if javascript:
+        no_violations(page)
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None  # opening the link changes nothing
+    page.get_by_role("button", name="Trekk tilbake samtykket").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Samtykket er trukket tilbake")
+    if javascript:
+        no_violations(page)
+    consent.refresh_from_db()
+    assert consent.withdrawal_channel == "lenke"
+    assert MarketingSuppression.objects.filter(person_key=person_key(EMAIL)).exists()
+    assert page.context.cookies() == []
