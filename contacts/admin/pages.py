@@ -105,11 +105,10 @@ class EnquiryPages(AdminPages):
         form = ChangesSinceForm(request.GET or None)
         if form.is_valid():
             since = form.cleaned_data["siden"]
-            body, unlisted = export.withdrawn_or_objected_since(since=since, actor=request.user)
+            body = export.withdrawn_or_objected_since(since=since, actor=request.user)
             response = HttpResponse(body, content_type="text/csv; charset=utf-8")
             name = f"trukket-tilbake-eller-reservert-siden-{since:%Y-%m-%d}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
-            response["X-Pilaro-Unlisted-Objections"] = str(unlisted)
             return response
         return self.render(
             request,

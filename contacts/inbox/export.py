@@ -104,11 +104,11 @@ WITHDREW = "Trakk tilbake samtykket til markedsføring"
 OBJECTED = "Sa nei til markedsføring"
 
 
-def withdrawn_or_objected_since(*, since: dt.date, actor: AbstractBaseUser) -> tuple[bytes, int]:
-    """ "Trukket tilbake eller reservert siden <dato>": the addresses that withdrew a
-    marketing consent or objected to marketing on or after `since`, for the company to
-    update its mail tool. CSV as `export_csv` writes it, and how many objections name an
-    address we no longer hold (kept as a keyed hash only: it cannot be listed). Audited."""
+def withdrawn_or_objected_since(*, since: dt.date, actor: AbstractBaseUser) -> bytes:
+    """The CSV "trukket tilbake eller reservert siden <dato>": the addresses that withdrew
+    a marketing consent or objected to marketing on or after `since`, for the company to
+    update its mail tool, written as `export_csv` writes. An objection whose address we
+    no longer hold is a keyed hash only, and cannot be listed. Audited."""
     start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
     rows: list[tuple[str, str, dt.datetime]] = []
     ids: set[int] = set()
@@ -137,4 +137,4 @@ def withdrawn_or_objected_since(*, since: dt.date, actor: AbstractBaseUser) -> t
     for email, what, at in sorted(rows, key=lambda row: (row[2], row[0])):
         writer.writerow([_csv_cell(email), what, _local(at)])
     audit(actor=actor, action=AuditAction.EXPORT, ids=ids)
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), len(objections) - len(found)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -28,12 +28,14 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 from django.db import transaction
 
-from contacts.models import Enquiry, RightsEvent, RightsEventKind
+from contacts.models import Enquiry, LiftTold, RightsEvent, RightsEventKind
+from contacts.retention import erasure
 from contacts.retention.keys import nonce_key
+from contacts.rights import restriction, suppression, withdrawal
 
 FORMAT = 1
 # What a restriction replayed from the log gives as its reason: the reason staff wrote is
@@ -135,19 +137,13 @@ class Replayed:
     """What a replay did, in counts only."""
 
     events_added: int = 0  # events the database did not have, now in its log
-    applied: Counter = None  # by kind: events that changed something
-    erased: int = 0
+    applied: Counter = field(default_factory=Counter)  # by kind: those that changed anything
     refused: int = 0  # erasure records that match an enquiry that is not the erased one
-
-    def __post_init__(self):
-        self.applied = self.applied or Counter()
 
 
 def replay(events: Iterable[Event], *, dry_run: bool = False) -> Replayed:
     """Apply again the events the database's log does not have, in the order they
     happened, and add them to its log. One transaction; a dry run rolls it back."""
-    from contacts.retention import erasure
-
     events = sorted(set(events), key=lambda e: (e.at, str(e.event_id)))
     known = set(RightsEvent.objects.values_list("event_id", flat=True))
     missing = [e for e in events if e.event_id not in known]
@@ -173,7 +169,7 @@ def replay(events: Iterable[Event], *, dry_run: bool = False) -> Replayed:
         result.events_added = len(missing)
         if erasures:
             again = erasure.reapply_erasures(erasures)
-            result.erased, result.refused = again.erased, again.refused
+            result.refused = again.refused
             result.applied[RightsEventKind.ERASURE] += again.erased
         if dry_run:
             transaction.set_rollback(True)
@@ -201,8 +197,6 @@ class _Enquiries:
 def _apply(event: Event, enquiries: _Enquiries) -> bool:
     """Apply one event through the service that applied it first. True if it changed
     anything."""
-    from contacts.rights import restriction, suppression, withdrawal
-
     replayed = {"at": event.at, "event_id": event.event_id}
     if event.kind == RightsEventKind.SUPPRESSION:
         return suppression.suppress_key(
@@ -221,8 +215,6 @@ def _apply(event: Event, enquiries: _Enquiries) -> bool:
             enquiry=enquiry, reason=REPLAYED_RESTRICTION_REASON, actor=None, **replayed
         )
     if event.kind == RightsEventKind.RESTRICTION_LIFTED:
-        from contacts.models import LiftTold
-
         told = LiftTold(event.channel).label if event.channel in LiftTold.values else "ukjent"
         return restriction.lift_restriction(
             enquiry=enquiry,
