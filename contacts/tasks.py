@@ -2,6 +2,8 @@
 app's `tasks` module): the nightly purge, and each domain's jobs, imported to register them.
 
 - `intake.notifications.send_notification`: the staff e-mail about a new enquiry.
+- `intake.confirmation`: the e-mail that asks to confirm a marketing consent, and the
+  hourly lapse of those not confirmed in time.
 - `rights.selfservice.links.send_access_link`: the e-mail with a self-service link.
 - `rights.restriction.send_restriction_lifted`: the person told a restriction is lifted.
 - `rights.tasks`: subject requests' deadlines (07:00), spent links forgotten (hourly).
@@ -17,7 +19,10 @@ from django.utils import timezone
 
 from common.schedules import oslo_daily
 from contacts.inbox import tasks as inbox_tasks  # noqa: F401 - registers its jobs
-from contacts.intake import notifications  # noqa: F401 - registers its job
+from contacts.intake import (  # noqa: F401 - registers their jobs
+    confirmation,
+    notifications,
+)
 from contacts.retention import erasure
 from contacts.retention import tasks as retention_tasks  # noqa: F401 - registers its jobs
 from contacts.rights import (

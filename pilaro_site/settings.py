@@ -381,6 +381,9 @@ CONTACTS_SELF_SERVICE_SESSION_MINUTES = env_int(
 # Link requests per client address and per target address (django-ratelimit syntax).
 CONTACTS_SELF_SERVICE_CLIENT_RATE = env_str("PILARO_SELF_SERVICE_CLIENT_RATE", "10/h")
 CONTACTS_SELF_SERVICE_ADDRESS_RATE = env_str("PILARO_SELF_SERVICE_ADDRESS_RATE", "5/h")
+# Double opt-in: days a marketing consent ticked on the form waits for its confirmation by
+# e-mail before it lapses, recorded as not confirmed (contacts/intake/confirmation.py).
+CONTACTS_MARKETING_CONFIRM_DAYS = env_int("PILARO_MARKETING_CONFIRM_DAYS", 7, minimum=1)
 # Staff are e-mailed (no personal data) when an open request is this close to its due date.
 CONTACTS_SUBJECT_REQUEST_WARN_DAYS = env_int("PILARO_SUBJECT_REQUEST_WARN_DAYS", 7, minimum=1)
 if CONTACTS_RETENTION_MAX_DAYS < CONTACTS_RETENTION_DAYS:

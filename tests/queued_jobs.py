@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from contacts.intake import notifications
+from contacts.intake import confirmation, notifications
 from contacts.rights import restriction
 
 TASKS = {
     task.name: task
-    for task in (notifications.send_notification, restriction.send_restriction_lifted)
+    for task in (
+        notifications.send_notification,
+        restriction.send_restriction_lifted,
+        confirmation.send_confirmation,
+    )
 }
 
 

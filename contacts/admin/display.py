@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.html import format_html
 
+from staff.display import yes_no_icon
+
 
 def is_email(text: str) -> bool:
     try:
@@ -22,3 +24,9 @@ def breakable(text: str) -> str:
     that a long one does not widen its column; copied, it is the same text."""
     parts = re.split(r"(?<=[._])|(?=@)", text)
     return format_html("{}" + "<wbr>{}" * (len(parts) - 1), *parts)
+
+
+def marketing_column(enquiry) -> str:
+    """A marketing consent in force, one waiting for the person to confirm it (double
+    opt-in), or none; `enquiry` annotated by `EnquiryQuerySet.with_marketing_consent`."""
+    return "venter på bekreftelse" if enquiry.marketing_pending else yes_no_icon(enquiry.marketing)

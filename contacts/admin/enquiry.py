@@ -22,7 +22,7 @@ from common.emails import normalised_email
 from contacts import phone as phone_numbers
 from contacts.admin import filters
 from contacts.admin.actions import ENQUIRY_ACTIONS
-from contacts.admin.display import breakable, is_email
+from contacts.admin.display import breakable, is_email, marketing_column
 from contacts.admin.forms import EnquiryAdminForm
 from contacts.admin.inlines import (
     AddTextInlineFormSet,
@@ -36,7 +36,6 @@ from contacts.inbox import contact, triage
 from contacts.models import Enquiry, Note
 from contacts.models.enquiry import awaiting_due_at
 from contacts.restricted import EnquiryRestricted
-from staff.display import yes_no_icon
 
 RESTRICTION_HELP = (
     "En begrenset henvendelse bare lagres: den eksporteres ikke, det sendes ikke varsel om "
@@ -204,7 +203,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="markedsføring", ordering="marketing")
     def marketing_display(self, enquiry: Enquiry) -> str:
-        return yes_no_icon(enquiry.marketing)
+        return marketing_column(enquiry)
 
     @admin.display(description="ring innen", ordering="callback_due_at")
     def callback_display(self, enquiry: Enquiry) -> str:

@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from contacts.audit import audit
+from contacts.intake import consent_links
 from contacts.models import (
     AuditAction,
     Consent,
@@ -27,7 +28,6 @@ from contacts.models import (
     MarketingSuppression,
 )
 from contacts.retention.keys import person_key
-from contacts.rights import withdrawal
 from contacts.rights.suppression import leave_out_suppressed
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,7 +64,9 @@ def _local(when: dt.datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
 def _withdrawal_link(enquiry: Enquiry) -> str:
     if enquiry.marketing_consent_id is None:
         return ""
-    return withdrawal.link_for(enquiry.marketing_consent_id, enquiry.form_nonce)
+    return consent_links.link(
+        consent_links.WITHDRAW, enquiry.marketing_consent_id, enquiry.form_nonce
+    )
 
 
 def export_csv(*, ids: Iterable[int], actor: AbstractBaseUser) -> bytes:

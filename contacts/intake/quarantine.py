@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from contacts.audit import audit
 from contacts.calendar import callback_due
-from contacts.intake import notifications
+from contacts.intake import confirmation, notifications
 from contacts.intake.submission import Submission, store_enquiry
 from contacts.models import AuditAction, Enquiry, EnquiryStatus
 from contacts.restricted import lock_unrestricted
@@ -95,6 +95,7 @@ def release(
         )
         for pk in released:
             notifications.queue(enquiry_id=pk, now=now)
+            confirmation.ask(enquiry_id=pk)  # never to an address a bot typed, unseen
         if released:
             audit(actor=actor, action=AuditAction.QUARANTINE_RELEASED, ids=released)
     logger.info("%s enquiries let in from quarantine", len(released))

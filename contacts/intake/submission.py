@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from common.emails import normalised_email
 from contacts.calendar import callback_due
-from contacts.intake import notifications
-from contacts.models import Consent, Enquiry, ErasureRecord
+from contacts.intake import confirmation, notifications
+from contacts.models import Consent, ConsentPurpose, Enquiry, ErasureRecord
 from contacts.retention.keys import nonce_key
 from contacts.retention.rules import retention_date
 from privacy.models import NoticeVersion
@@ -67,6 +67,7 @@ def submit_enquiry(
         )
         if enquiry is not None:
             notifications.queue(enquiry_id=enquiry.pk, now=now)
+            confirmation.ask(enquiry_id=enquiry.pk)
     if enquiry is not None:
         logger.info("Enquiry #%s stored", enquiry.pk)
     return enquiry
@@ -107,6 +108,10 @@ def store_enquiry(submission: Submission, *, now: dt.datetime, **fields) -> Enqu
                     label_text=label_text,
                     given_at=now,
                     notice_version=notice_version,
+                    # Double opt-in: in force once the address's owner confirms it.
+                    confirm_by=confirmation.confirm_by(now)
+                    if purpose == ConsentPurpose.MARKETING and submission.consents[purpose]
+                    else None,
                 )
                 for purpose, label_text in submission.labels.items()
             )

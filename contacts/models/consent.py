@@ -45,6 +45,24 @@ class WithdrawalChannel(models.TextChoices):
     LINK = "lenke", "Lenken for å trekke tilbake"
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(self) -> ConsentQuerySet:
+        """Given, not withdrawn, and confirmed where confirmation was asked."""
+        return self.filter(given=True, withdrawn_at__isnull=True).filter(
+            Q(confirm_by__isnull=True) | Q(confirmed_at__isnull=False)
+        )
+
+    def awaiting_confirmation(self) -> ConsentQuerySet:
+        """Given, not withdrawn, and neither confirmed nor lapsed yet."""
+        return self.filter(
+            given=True,
+            withdrawn_at__isnull=True,
+            confirm_by__isnull=False,
+            confirmed_at__isnull=True,
+            lapsed_at__isnull=True,
+        )
+
+
 class Consent(models.Model):
     """Evidence of one consent, per GDPR article 7(1): what was shown, when, and the answer."""
 
@@ -67,6 +85,15 @@ class Consent(models.Model):
     withdrawal_channel = models.CharField(
         "trukket tilbake via", max_length=20, choices=WithdrawalChannel.choices, blank=True
     )
+    # Double opt-in (contacts/intake/confirmation.py): a marketing consent ticked on the
+    # form is in force once the address's owner confirms it by e-mail, by `confirm_by`;
+    # else it lapses. Null for consents that need no confirmation, or given before it
+    # was asked.
+    confirm_by = models.DateTimeField("bekreftes innen", null=True, blank=True)
+    confirmed_at = models.DateTimeField("bekreftet", null=True, blank=True)
+    lapsed_at = models.DateTimeField("ikke bekreftet i tide", null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "samtykke"
@@ -90,6 +117,12 @@ class Consent(models.Model):
                 | Q(withdrawn_at__isnull=False) & ~Q(withdrawal_channel=""),
                 name="withdrawal_has_time_and_channel",
             ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, lapsed_at__isnull=True)
+                | Q(confirm_by__isnull=False)
+                & (Q(confirmed_at__isnull=True) | Q(lapsed_at__isnull=True)),
+                name="consent_confirmed_or_lapsed_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,4 +130,15 @@ class Consent(models.Model):
 
     @property
     def in_force(self) -> bool:
-        return self.given and self.withdrawn_at is None
+        confirmed = self.confirm_by is None or self.confirmed_at is not None
+        return self.given and self.withdrawn_at is None and confirmed
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return (
+            self.given
+            and self.withdrawn_at is None
+            and self.confirm_by is not None
+            and self.confirmed_at is None
+            and self.lapsed_at is None
+        )

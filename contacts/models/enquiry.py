@@ -75,12 +75,15 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
         return self.filter(restricted_at__isnull=True)
 
     def with_marketing_consent(self) -> EnquiryQuerySet:
-        """Annotate `marketing`: a marketing consent given and not withdrawn."""
-        return self.annotate(marketing=Exists(_marketing_in_force()))
+        """Annotate `marketing` (a marketing consent in force) and `marketing_pending`."""
+        return self.annotate(
+            marketing=Exists(_marketing(Consent.objects.in_force())),
+            marketing_pending=Exists(_marketing(Consent.objects.awaiting_confirmation())),
+        )
 
     def with_marketing_consent_evidence(self) -> EnquiryQuerySet:
         """Annotate the marketing consent in force's id, time and notice version."""
-        in_force = _marketing_in_force()
+        in_force = _marketing(Consent.objects.in_force())
         return self.annotate(
             marketing_consent_id=Subquery(in_force.values("pk")[:1]),
             marketing_given_at=Subquery(in_force.values("given_at")[:1]),
@@ -108,13 +111,8 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
         }
 
 
-def _marketing_in_force() -> models.QuerySet[Consent]:
-    return Consent.objects.filter(
-        enquiry=OuterRef("pk"),
-        purpose=ConsentPurpose.MARKETING,
-        given=True,
-        withdrawn_at__isnull=True,
-    )
+def _marketing(consents: models.QuerySet[Consent]) -> models.QuerySet[Consent]:
+    return consents.filter(enquiry=OuterRef("pk"), purpose=ConsentPurpose.MARKETING)
 
 
 class Enquiry(models.Model):

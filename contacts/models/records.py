@@ -248,6 +248,8 @@ class AuditAction(models.TextChoices):
     QUARANTINE_RELEASED = "quarantine_released", "Sluppet inn fra karantene"
     PURGE_DIGEST = "purge_digest", "Oversikt over kommende sletting sendt"
     CONTACT_RECORDED = "contact_recorded", "Kontakt med innsender registrert"
+    CONSENT_CONFIRMED = "consent_confirmed", "Samtykke til markedsføring bekreftet"
+    CONSENT_LAPSED = "consent_lapsed", "Samtykke til markedsføring ikke bekreftet i tide"
 
 
 class AuditEntry(models.Model):

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from django.db import transaction
 
+from contacts.intake import confirmation
 from contacts.models import Enquiry, LiftTold, RightsEvent, RightsEventKind
 from contacts.retention import erasure
 from contacts.retention.keys import nonce_key
@@ -205,11 +206,6 @@ def _apply(event: Event, enquiries: _Enquiries) -> bool:
     enquiry = enquiries.find(event)
     if enquiry is None:
         return False
-    if event.kind == RightsEventKind.WITHDRAWAL:
-        consent = enquiry.consents.filter(purpose=event.purpose, given=True).first()
-        return consent is not None and withdrawal.record_withdrawal(
-            consent=consent, channel=event.channel, actor=None, **replayed
-        )
     if event.kind == RightsEventKind.RESTRICTION:
         return restriction.restrict(
             enquiry=enquiry, reason=REPLAYED_RESTRICTION_REASON, actor=None, **replayed
@@ -224,4 +220,14 @@ def _apply(event: Event, enquiries: _Enquiries) -> bool:
             told_how=REPLAYED_LIFT_TOLD_HOW.format(told=told),
             **replayed,
         )
-    return False
+    # The rest are about one consent of the enquiry.
+    consent = enquiry.consents.filter(purpose=event.purpose, given=True).first()
+    if consent is None:
+        return False
+    if event.kind == RightsEventKind.WITHDRAWAL:
+        return withdrawal.record_withdrawal(
+            consent=consent, channel=event.channel, actor=None, **replayed
+        )
+    if event.kind == RightsEventKind.CONFIRMATION:
+        return confirmation.confirm(consent, **replayed)
+    return confirmation.record_lapse(consent, **replayed)  # RightsEventKind.LAPSE

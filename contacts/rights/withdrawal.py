@@ -5,26 +5,23 @@ their own marketing consents on their self-service page (selfservice/actions.py)
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from common.urls import absolute_reverse
 from contacts.audit import audit
+from contacts.intake import consent_links
 from contacts.models import (
     AuditAction,
     Consent,
-    ConsentPurpose,
     RightsEventKind,
     SubjectRequestChannel,
     SubjectRequestKind,
     WithdrawalChannel,
 )
 from contacts.retention import events
-from contacts.retention.keys import keyed
 from contacts.rights import subject_log, suppression
 
 
@@ -63,38 +60,9 @@ def record_withdrawal(
 # --- The one-click link (art. 7(3): as easy to withdraw as to give) ------------------------
 
 
-def link_token(consent_id: int, form_nonce: str) -> str:
-    """The link's signature: a keyed hash of the consent's number and its enquiry's form
-    nonce. The nonce binds it to that one submission, so a number a restore hands to
-    another consent does not make an old link withdraw theirs. The key is the person
-    hash key (contacts.retention.keys), not the secret key: rotating that must not break
-    links already in people's inboxes."""
-    return keyed("withdrawal-link", f"{consent_id}:{form_nonce}")[:LINK_TOKEN_LENGTH]
-
-
-LINK_TOKEN_LENGTH = 40
-LINK_TOKEN_PATTERN = rf"[0-9a-f]{{{LINK_TOKEN_LENGTH}}}"
-
-
-def link_for(consent_id: int, form_nonce: str) -> str:
-    """The personal withdrawal link of a marketing consent (given its enquiry's form
-    nonce), absolute: for its e-mails, the CSV export and a newsletter's List-Unsubscribe
-    header."""
-    token = link_token(consent_id, form_nonce)
-    return absolute_reverse("selfservice:one_click", args=[consent_id, token])
-
-
 def consent_for_link(consent_id: int, token: str) -> Consent | None:
-    """The marketing consent a link names, if the link is one we made; else None."""
-    consent = (
-        Consent.objects.select_related("enquiry")
-        .filter(pk=consent_id, purpose=ConsentPurpose.MARKETING, given=True)
-        .first()
-    )
-    if consent is None:
-        return None
-    expected = link_token(consent.pk, consent.enquiry.form_nonce)
-    return consent if hmac.compare_digest(expected, token) else None
+    """The marketing consent a withdrawal link names, if the link is one we made."""
+    return consent_links.consent_for(consent_links.WITHDRAW, consent_id, token)
 
 
 def withdraw_by_link(consent: Consent) -> bool:

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from playwright.sync_api import expect
 
 from bench.servers import AppServer
+from contacts.intake import consent_links
 from contacts.models import (
     AccessLink,
     AuditEntry,
@@ -28,7 +29,6 @@ from contacts.models import (
     SubjectRequest,
 )
 from contacts.retention.keys import person_key
-from contacts.rights import withdrawal
 from contacts.rights.selfservice.links import secret_hash
 from contacts.rights.selfservice.portability import SCHEMA_FILE
 from tests import databases
@@ -332,7 +332,7 @@ def test_the_withdrawal_link_withdraws_in_one_click_without_logging_in(
     page = new_page(PHONE, javascript=javascript)
     submit_enquiry(page, site.base)  # with marketing consent
     consent = Consent.objects.get(enquiry__email=EMAIL, purpose="marketing")
-    token = withdrawal.link_token(consent.pk, consent.enquiry.form_nonce)
+    token = consent_links.token(consent_links.WITHDRAW, consent.pk, consent.enquiry.form_nonce)
     page.context.clear_cookies()  # as from a mail program: nobody is logged in
 
     page.goto(site.base + reverse("selfservice:one_click", args=[consent.pk, token]))
@@ -351,4 +351,31 @@ def test_the_withdrawal_link_withdraws_in_one_click_without_logging_in(
     consent.refresh_from_db()
     assert consent.withdrawal_channel == "lenke"
     assert MarketingSuppression.objects.filter(person_key=person_key(EMAIL)).exists()
+    assert page.context.cookies() == []
+
+
+def test_a_marketing_consent_is_confirmed_from_its_e_mail(selfservice_site, new_page):
+    site = selfservice_site
+    page = new_page(PHONE)
+    submit_enquiry(page, site.base)  # the marketing box ticked
+    consent = Consent.objects.get(enquiry__email=EMAIL, purpose="marketing")
+    assert not consent.in_force
+
+    deadline = time.monotonic() + 20
+    while not (sent := [m for m in site.messages_to(EMAIL) if "Bekreft" in m["Subject"]]):
+        assert time.monotonic() < deadline, site.worker.output()[-3000:]
+        time.sleep(0.1)
+    body = sent[0].get_payload(decode=True).decode()
+    confirm_link = next(line for line in body.split() if line.endswith("/bekreft/"))
+    assert consent.label_text in body and "/samtykke/" in body.replace(confirm_link, "")
+    page.context.clear_cookies()
+    page.goto(confirm_link)
+    no_violations(page)
+    page.get_by_role("button", name="Bekreft samtykket").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Samtykket er bekreftet")
+    no_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    consent.refresh_from_db()
+    assert consent.in_force and consent.confirmed_at is not None
     assert page.context.cookies() == []

@@ -57,7 +57,7 @@ def test_the_inbox_defaults_to_open_enquiries(client, alice):
 
 
 def test_the_inbox_shows_contact_links_and_marketing_consent(client, alice):
-    make_enquiry(email="kari@example.no", phone="+4791234567", marketing=True)
+    make_enquiry(email="kari@example.no", phone="+4791234567", marketing=True, confirmed=True)
     make_enquiry(email="ola@example.no")
 
     html = client.get(ADMIN).content.decode()

@@ -27,9 +27,9 @@ def exported(alice, enquiries) -> dict[str, dict[str, str]]:
 
 
 def test_each_marketing_consent_in_force_comes_with_its_time_and_version(alice):
-    consenting = make_enquiry(marketing=True, received_at=GIVEN)
+    consenting = make_enquiry(marketing=True, confirmed=True, received_at=GIVEN)
     not_asked = make_enquiry(received_at=GIVEN)
-    withdrawn = make_enquiry(marketing=True, received_at=GIVEN)
+    withdrawn = make_enquiry(marketing=True, confirmed=True, received_at=GIVEN)
     withdrawal.record_withdrawal(
         consent=Consent.objects.get(enquiry=withdrawn, purpose="marketing"),
         channel="e-post",

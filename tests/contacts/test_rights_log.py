@@ -13,7 +13,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
+from contacts.intake import confirmation
 from contacts.models import (
     Consent,
     Enquiry,
@@ -47,16 +49,23 @@ def staff():
     return get_user_model().objects.create_user("saksbehandler", password="x" * 20)
 
 
+CONSENT_FIELDS = (
+    "enquiry_id",
+    "purpose",
+    "given",
+    "withdrawn_at",
+    "withdrawal_channel",
+    "confirmed_at",
+    "lapsed_at",
+)
+
+
 def state() -> dict:
     """What people's rights decide: which enquiries exist, every consent's answer and
     withdrawal, who objected to marketing, and which enquiries are restricted since when."""
     return {
         "enquiries": set(Enquiry.objects.values_list("pk", "email", "restricted_at")),
-        "consents": set(
-            Consent.objects.values_list(
-                "enquiry_id", "purpose", "given", "withdrawn_at", "withdrawal_channel"
-            )
-        ),
+        "consents": set(Consent.objects.values_list(*CONSENT_FIELDS)),
         "suppressed": set(
             MarketingSuppression.objects.values_list("person_key", "created_at", "channel")
         ),
@@ -99,11 +108,7 @@ def test_a_restore_and_a_replay_give_back_every_right_exercised_since_the_backup
                 "pk", "email", "restricted_at"
             )
         ),
-        "consents": set(
-            Consent.objects.filter(enquiry__in=arrived).values_list(
-                "enquiry_id", "purpose", "given", "withdrawn_at", "withdrawal_channel"
-            )
-        ),
+        "consents": set(Consent.objects.filter(enquiry__in=arrived).values_list(*CONSENT_FIELDS)),
     }
     out = replay(rights_log)
 
@@ -263,3 +268,22 @@ def test_a_dry_run_counts_and_changes_nothing(tmp_path):
     assert "1 not in the database (dry run: nothing changed)" in out
     assert "Reservasjon mot markedsføring: 1 applied again." in out
     assert not MarketingSuppression.objects.exists() and not RightsEvent.objects.exists()
+
+
+def test_a_confirmation_and_a_lapse_are_replayed_at_their_own_times(tmp_path):
+    confirmed = make_enquiry(email="ja@example.no", marketing=True)
+    lapsed = make_enquiry(email="glemte@example.no", marketing=True)
+    confirmation.confirm(Consent.objects.get(enquiry=confirmed, purpose="marketing"))
+    later = timezone.now() + dt.timedelta(days=8)
+    assert confirmation.lapse(now=later) == 1
+    before = state()
+    rights_log = export(tmp_path / "rights.jsonl")
+    as_before("UPDATE contacts_consent SET confirmed_at = NULL, lapsed_at = NULL")
+    assert state() != before
+
+    out = replay(rights_log)
+
+    assert "Samtykke bekreftet: 1 applied again." in out
+    assert "Samtykke ikke bekreftet i tide: 1 applied again." in out
+    assert state() == before
+    assert Consent.objects.get(enquiry=lapsed, purpose="marketing").lapsed_at == later

@@ -65,10 +65,11 @@ def kari() -> list[Enquiry]:
         company="Nordmann AS",
         message="Ring meg etter ti.",
         marketing=True,
+        confirmed=True,
         location="kontakt",
     )
     second = make_enquiry(name="Kari N.", email="KARI@Example.no", phone="+4740000000")
-    make_enquiry(name="Ola Nordmann", email="ola@example.no", marketing=True)
+    make_enquiry(name="Ola Nordmann", email="ola@example.no", marketing=True, confirmed=True)
     return [first, second]
 
 

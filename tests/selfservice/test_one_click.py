@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.inbox import export
+from contacts.intake import confirmation, consent_links
 from contacts.models import (
     AuditAction,
     AuditEntry,
@@ -32,6 +33,10 @@ pytestmark = pytest.mark.django_db
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 
 
+def signed(consent_id: int, form_nonce: str) -> str:
+    return consent_links.token(consent_links.WITHDRAW, consent_id, form_nonce)
+
+
 @pytest.fixture
 def consent() -> Consent:
     enquiry = make_enquiry(email="kari@example.no", marketing=True)
@@ -41,7 +46,10 @@ def consent() -> Consent:
 def path_of(consent: Consent) -> str:
     return reverse(
         "selfservice:one_click",
-        args=[consent.pk, withdrawal.link_token(consent.pk, consent.enquiry.form_nonce)],
+        args=[
+            consent.pk,
+            signed(consent.pk, consent.enquiry.form_nonce),
+        ],
     )
 
 
@@ -88,7 +96,7 @@ def test_a_one_click_post_without_cookies_or_csrf_token_withdraws_and_suppresses
 
 def test_a_tampered_link_is_a_404_and_changes_nothing(consent):
     good = path_of(consent)
-    token = withdrawal.link_token(consent.pk, consent.enquiry.form_nonce)
+    token = signed(consent.pk, consent.enquiry.form_nonce)
     other = make_enquiry(email="ola@example.no", marketing=True)
     other_consent = Consent.objects.get(enquiry=other, purpose="marketing")
     enquiry_consent = Consent.objects.get(enquiry=consent.enquiry, purpose="enquiry")
@@ -101,7 +109,9 @@ def test_a_tampered_link_is_a_404_and_changes_nothing(consent):
             "selfservice:one_click",
             args=[
                 enquiry_consent.pk,
-                withdrawal.link_token(enquiry_consent.pk, consent.enquiry.form_nonce),
+                consent_links.token(
+                    consent_links.WITHDRAW, enquiry_consent.pk, consent.enquiry.form_nonce
+                ),
             ],
         ),  # signed, but not a marketing consent
     ]
@@ -121,6 +131,7 @@ def test_the_link_outlives_a_rotated_secret_key(consent, settings):
 
 
 def test_the_csv_export_carries_each_consents_link_and_the_link_works(consent, alice):
+    confirmation.confirm(consent)  # in force: only then exported as a consent
     without = make_enquiry(email="ola@example.no")
     body = export.export_csv(ids=[consent.enquiry_id, without.pk], actor=alice)
     rows = {

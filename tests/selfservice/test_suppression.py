@@ -56,11 +56,11 @@ def test_a_marketing_selection_leaves_out_the_suppressed_the_restricted_and_the_
 ):
     from contacts.rights.restriction import restrict
 
-    wanted = make_enquiry(email="ja@example.no", marketing=True)
+    wanted = make_enquiry(email="ja@example.no", marketing=True, confirmed=True)
     make_enquiry(email="nei@example.no")
-    restricted = make_enquiry(email="begrenset@example.no", marketing=True)
+    restricted = make_enquiry(email="begrenset@example.no", marketing=True, confirmed=True)
     restrict(enquiry=restricted, reason="Bestridt", actor=alice)
-    make_enquiry(email="reservert@example.no", marketing=True)
+    make_enquiry(email="reservert@example.no", marketing=True, confirmed=True)
     suppression.object_to_marketing(email="reservert@example.no", channel="brev")
 
     assert suppression.marketing_audience() == [Enquiry.objects.get(pk=wanted.pk)]

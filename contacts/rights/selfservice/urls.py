@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
+from contacts.intake.consent_links import TOKEN_PATTERN
 from contacts.rights.selfservice import account, oneclick, views
 from contacts.rights.selfservice.links import SECRET_PATTERN
-from contacts.rights.withdrawal import LINK_TOKEN_PATTERN
 
 app_name = "selfservice"
 
@@ -14,11 +14,16 @@ urlpatterns = [
     # The secret is the whole path segment: anything else is the site's 404.
     re_path(rf"^lenke/(?P<secret>{SECRET_PATTERN})/$", views.link, name="link"),
     path("skjema/1.json", views.schema, name="schema"),
-    # A marketing consent's own withdrawal link (contacts/rights/selfservice/oneclick.py).
+    # A marketing consent's own links (contacts/rights/selfservice/oneclick.py).
     re_path(
-        rf"^samtykke/(?P<consent_id>[0-9]{{1,18}})/(?P<token>{LINK_TOKEN_PATTERN})/$",
+        rf"^samtykke/(?P<consent_id>[0-9]{{1,18}})/(?P<token>{TOKEN_PATTERN})/$",
         oneclick.one_click,
         name="one_click",
+    ),
+    re_path(
+        rf"^samtykke/(?P<consent_id>[0-9]{{1,18}})/(?P<token>{TOKEN_PATTERN})/bekreft/$",
+        oneclick.confirm,
+        name="confirm",
     ),
     path("oversikt/", account.overview, name="overview"),
     path("kopi/", account.copy, name="copy"),
