@@ -74,8 +74,9 @@ MARKETING = Activity(
     purpose="Sende nyheter og tilbud på e-post til dem som har samtykket til det.",
     basis="a",
     subjects=SENDERS,
-    data="Navn, firma og e-postadresse, og samtykket: teksten som ble vist, når det ble gitt, "
-    "versjonen av personvernerklæringen, og når det eventuelt ble trukket tilbake.",
+    data="Navn, firma og e-postadresse, og samtykket: teksten som ble vist, når det ble gitt "
+    "og bekreftet, versjonen av personvernerklæringen, og når det eventuelt ble trukket "
+    "tilbake eller falt bort.",
     stores=(
         "contacts.Enquiry.name",
         "contacts.Enquiry.company",
@@ -87,6 +88,13 @@ MARKETING = Activity(
         Rule(
             "Til samtykket trekkes tilbake eller du sier nei til markedsføring; samtykket "
             "slettes senest sammen med henvendelsen."
+        ),
+        Period(
+            "marketing_confirm_days",
+            "days",
+            setting("CONTACTS_MARKETING_CONFIRM_DAYS"),
+            "PILARO_MARKETING_CONFIRM_DAYS",
+            "etter at det ble gitt: et samtykke som ikke er bekreftet, faller bort",
         ),
     ),
 )
