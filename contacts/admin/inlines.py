@@ -64,7 +64,15 @@ class ConsentInline(admin.TabularInline):
     model = Consent
     extra = 0
     can_delete = False
-    fields = ("purpose", "given_display", "label_text", "given_at", "notice_version", "withdrawal")
+    fields = (
+        "purpose",
+        "given_display",
+        "label_text",
+        "given_at",
+        "confirmation",
+        "notice_version",
+        "withdrawal",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -76,6 +84,17 @@ class ConsentInline(admin.TabularInline):
     @admin.display(description="gitt")
     def given_display(self, consent: Consent) -> str:
         return yes_no_icon(consent.given)
+
+    @admin.display(description="bekreftet")
+    def confirmation(self, consent: Consent) -> str:
+        """Double opt-in: when it was confirmed, that it waits, or that it lapsed."""
+        if consent.confirmed_at:
+            return short_datetime(consent.confirmed_at)
+        if consent.awaiting_confirmation:
+            return f"venter på bekreftelse (innen {short_datetime(consent.confirm_by)})"
+        if consent.lapsed_at:
+            return f"ikke bekreftet, falt bort {short_datetime(consent.lapsed_at)}"
+        return "–"
 
     @admin.display(description="tilbaketrukket")
     def withdrawal(self, consent: Consent) -> str:

@@ -11,15 +11,18 @@ import io
 import pytest
 import time_machine
 from django.db import DatabaseError, transaction
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from common.dates import short_datetime
 from contacts.inbox import export
 from contacts.intake import confirmation, consent_links, quarantine
 from contacts.intake.shown import build_submission
 from contacts.models import AuditAction, AuditEntry, Consent, RightsEvent, RightsEventKind
 from contacts.rights import suppression
+from contacts.templatetags.norwegian_dates import html_datetime
 from privacy.registry import get_registry
 from tests.contacts.factories import make_enquiry
 from tests.queued_jobs import queued, run_queued
@@ -167,3 +170,19 @@ def test_the_e_mail_is_not_sent_once_nothing_awaits_it(mailoutbox):
     confirmation.confirm(marketing(enquiry))
     assert run_queued(TASK) == []
     assert mailoutbox == []
+
+
+def test_the_enquiry_page_and_the_persons_own_page_show_where_the_confirmation_stands(
+    client, alice
+):
+    enquiry = make_enquiry(email="kari@example.no", marketing=True)
+    page = reverse("admin:contacts_enquiry_change", args=[enquiry.pk])
+    assert "venter på bekreftelse (innen" in client.get(page).content.decode()
+    shown = render_to_string("selfservice/_enquiries.html", {"enquiries": [enquiry]})
+    assert "venter på at du bekrefter det" in shown
+
+    confirmation.confirm(marketing(enquiry))
+    confirmed_at = marketing(enquiry).confirmed_at
+    assert short_datetime(confirmed_at) in client.get(page).content.decode()
+    shown = render_to_string("selfservice/_enquiries.html", {"enquiries": [enquiry]})
+    assert f'Bekreftet <time datetime="{html_datetime(confirmed_at)}"' in shown
