@@ -155,7 +155,8 @@ def test_a_person_sees_withdraws_objects_downloads_and_erases_their_data(
     expect(main).to_contain_text(f"Henvendelse nr. {enquiry.pk}")
     for consent in enquiry.consents.all():
         expect(main).to_contain_text(f"«{consent.label_text}»")
-    expect(main).to_contain_text("Markedsføring: gitt.")
+    # Ticked on the form: it waits for the confirmation e-mail (double opt-in).
+    expect(main).to_contain_text("Markedsføring: venter på at du bekrefter det.")
     expect(main).to_contain_text("Slettes automatisk")
     if check_axe:
         no_violations(page)

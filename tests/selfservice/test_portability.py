@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
-from contacts.models import AuditEntry, SubjectRequest
+from contacts.models import AuditEntry, SubjectRequest, WithdrawalChannel
 from contacts.rights import withdrawal
 from contacts.rights.selfservice import portability
 from tests.selfservice.conftest import BASE
@@ -32,6 +32,12 @@ def download(client) -> dict:
 def test_the_shipped_schema_is_a_valid_json_schema():
     Draft202012Validator.check_schema(SCHEMA)
     assert SCHEMA["properties"]["schema"]["const"] == portability.SCHEMA_VERSION
+
+
+def test_the_schema_knows_every_withdrawal_channel_and_the_confirmation():
+    consent = SCHEMA["$defs"]["consent"]["properties"]
+    assert set(consent["withdrawal_channel"]["enum"]) == {*WithdrawalChannel.values, None}
+    assert {"confirmed_at", "lapsed_at"} <= set(consent)
 
 
 def test_the_download_validates_against_the_schema(kari_session, kari):

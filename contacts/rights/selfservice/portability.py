@@ -35,6 +35,8 @@ def _consent(consent: Consent) -> dict:
         "notice_version": consent.notice_version.version,
         "withdrawn_at": _when(consent.withdrawn_at),
         "withdrawal_channel": consent.withdrawal_channel or None,
+        "confirmed_at": _when(consent.confirmed_at),
+        "lapsed_at": _when(consent.lapsed_at),
     }
 
 
