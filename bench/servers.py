@@ -63,6 +63,10 @@ def free_port() -> int:
     raise ServerError(f"no free port in {first}-{first + PORT_SLICES.step - 1}")
 
 
+# site_env's PILARO_SITE_URL: loopback, without the port a server has yet to choose.
+LOOPBACK_SITE_URL = "http://127.0.0.1"
+
+
 def clean_env(**overrides: str) -> dict[str, str]:
     """The process environment without any of the site's own variables, plus overrides."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(SITE_PREFIXES)}
@@ -79,6 +83,8 @@ def site_env(**overrides: str) -> dict[str, str]:
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "PILARO_PERSON_HASH_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            # Production needs the site's address; AppServer puts its port on this one.
+            "PILARO_SITE_URL": LOOPBACK_SITE_URL,
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "PILARO_MIN_FILL_SECONDS": "0",
             "EMAIL_URL": "dummymail://",
@@ -246,6 +252,8 @@ class AppServer(Server):
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             **{name: str(value) for name, value in sizes.items() if value is not None},
         }
+        if self.env.get("PILARO_SITE_URL") == LOOPBACK_SITE_URL:
+            self.env["PILARO_SITE_URL"] = self.base
         super().__init__(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], self.env, self.base + "/healthz/"
         )

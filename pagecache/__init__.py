@@ -49,7 +49,7 @@ from pagecache.csrf import masked_token
 
 _SAFE = ("GET", "HEAD")
 _SKIPPED_HEADERS = {"set-cookie", "content-length"}
-MAX_ENTRIES = 200  # paths times days; past this (old dates, stray paths) start over
+MAX_ENTRIES = 200  # hosts, paths and days; past this (old dates, stray paths) start over
 
 
 @dataclass(frozen=True)
@@ -132,10 +132,16 @@ class PageCacheMiddleware:
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # A page from memory is still only for a host we serve (DisallowedHost: 400).
-        request.get_host()
-        # The date decides which notice version is in force, so it is part of the key.
-        key = (request.path, timezone.localdate()) if self._eligible(request) else None
+        # A page from memory is still only for a host we serve (DisallowedHost: 400), and
+        # only for the host and scheme it was built for: a page may name its own address
+        # (a canonical link taken from the request when PILARO_SITE_URL is unset). The date
+        # decides which notice version is in force.
+        host = request.get_host()
+        key = (
+            (request.scheme, host, request.path, timezone.localdate())
+            if self._eligible(request)
+            else None
+        )
         entry = _entries.get(key) if key else None
         if entry is not None:
             self.csrf.process_request(request)  # reads the visitor's CSRF cookie, if any

@@ -1,5 +1,5 @@
-"""System checks for the site on the open web (pilaro_site/seo.py): warnings in
-`check --deploy`, since the site works without either setting, only less well."""
+"""System checks for the site on the open web: warnings in `check --deploy`, for settings
+the site works without, only less well or less safely."""
 
 from __future__ import annotations
 
@@ -21,15 +21,20 @@ def check_security_contact(app_configs, **kwargs) -> list[Warning]:
     ]
 
 
-@register(deploy=True)
-def check_site_url(app_configs, **kwargs) -> list[Warning]:
-    if settings.SITE_URL:
+@register(Tags.security, deploy=True)
+def check_trusted_proxies(app_configs, **kwargs) -> list[Warning]:
+    """Behind a TLS proxy with no proxy trusted, every client has the proxy's address: one
+    abuser of the self-service link's limit blocks everyone, and the staff lockout falls
+    on every user name from everywhere."""
+    if not settings.SECURE_PROXY_SSL_HEADER or settings.CONTACTS_TRUSTED_PROXIES:
         return []
     return [
         Warning(
-            "PILARO_SITE_URL is not set: canonical links, the sitemap and security.txt take "
-            "their address from each request, which may name another host or plain http.",
-            hint="Set it to the site's address, e.g. https://pilaro.no.",
-            id="pilaro_site.W002",
+            "DJANGO_BEHIND_TLS_PROXY=1 but PILARO_TRUSTED_PROXIES=0: every client has the "
+            "proxy's address, so per-client limits and the staff lockout treat all clients as "
+            "one.",
+            hint="Set PILARO_TRUSTED_PROXIES to the number of proxies in front of the app "
+            "that append to X-Forwarded-For (1 behind the project's nginx).",
+            id="pilaro_site.W003",
         )
     ]

@@ -1,9 +1,10 @@
 """gunicorn's logs without secrets or client addresses.
 
-The single-use link of "Dine opplysninger" carries its secret in the path, and an access
-log is kept longer and read by more people than the link lives: the log shows the page,
-not the secret. gunicorn's own warning about a malformed request names the client's
-address (personal data): the log says "a client" instead."""
+The single-use link of "Dine opplysninger" and a consent's own links carry their secret in
+the path, and an access log is kept longer and read by more people than the link lives:
+the log shows the page, not the secret (common/secret_paths.py). gunicorn's own warning
+about a malformed request names the client's address (personal data): the log says "a
+client" instead, and redacts the request line it may quote."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import re
 
 from gunicorn import glogging
 
-_LINK = re.compile(r"^(/personvern/mine-opplysninger/lenke/)[^/]+")
+from common.secret_paths import redact
+
 # "Invalid request from ip=192.0.2.1: ..." (an IPv6 address has colons, but no ": ").
 _CLIENT = re.compile(r"from ip=.*?: ")
 
 
 def redact_path(path: str) -> str:
-    return _LINK.sub(r"\1[skjult]", path)
+    return redact(path)
 
 
 class Logger(glogging.Logger):
@@ -28,5 +30,5 @@ class Logger(glogging.Logger):
 
     def warning(self, msg, *args, **kwargs):
         if isinstance(msg, str):
-            msg = _CLIENT.sub("from a client: ", msg, count=1)
+            msg = redact(_CLIENT.sub("from a client: ", msg, count=1))
         super().warning(msg, *args, **kwargs)

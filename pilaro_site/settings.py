@@ -206,6 +206,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("PILARO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("PILARO_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the client's behind our trusted proxies (PILARO_TRUSTED_PROXIES), an IPv6
+# client's /64: never nginx's own address, which would make one pair of every user name
+# and lock the user out from everywhere. Spraying many names from one source is held back
+# in front, by nginx's limit_req on login posts.
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_network"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins: failures are what we need
@@ -392,8 +397,15 @@ if CONTACTS_RETENTION_MAX_DAYS < CONTACTS_RETENTION_DAYS:
     )
 # Staff who get a notification (with no personal data) for each new enquiry.
 CONTACTS_NOTIFY_EMAILS = env_list("PILARO_NOTIFY_EMAILS")
-# Absolute address of the site, for the admin link in notifications (https://pilaro.no).
+# Absolute address of the site (https://pilaro.no): every link in every e-mail, canonical
+# links, the sitemap, security.txt. Production refuses to start without it: an address
+# taken from a request's Host header is the client's choice, not ours.
 SITE_URL = env_str("PILARO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not DEBUG and not SITE_URL:
+    raise ImproperlyConfigured(
+        "PILARO_SITE_URL is not set. Production refuses to start without the site's "
+        "address, which every link in every e-mail needs (for example: https://pilaro.no)."
+    )
 # Spam and abuse: a form filled faster than this is a bot; a form older than the maximum
 # age is re-issued; POSTs per client address are limited (django-ratelimit, in the cache:
 # shared between app servers when CACHE_URL is Redis).
@@ -506,13 +518,15 @@ LOGGING = {
     "filters": {
         "withhold_database_error_text": {"()": "pilaro_site.logging.WithholdDatabaseErrorText"},
         "disallowed_host_line": {"()": "pilaro_site.logging.DisallowedHostLine"},
+        # Last on every handler: no secret of a link's path in any line (common/secret_paths).
+        "redact_secret_paths": {"()": "common.secret_paths.RedactSecretPaths"},
     },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "line",
-            "filters": ["withhold_database_error_text"],
+            "filters": ["withhold_database_error_text", "redact_secret_paths"],
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

@@ -9,6 +9,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pilaro
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-test-suite-only-never-deployed")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("PILARO_PERSON_HASH_KEY", "person-hash-key-for-the-test-suite-only")
+# Production refuses to start without the site's address; the test client's own host.
+os.environ.setdefault("PILARO_SITE_URL", "http://testserver")
 
 from pilaro_site.settings import *  # noqa: F403
 

@@ -148,3 +148,20 @@ def test_a_page_marked_private_is_never_shared(renders):
 
     assert public > 0
     assert len(renders) == 3 * public  # the public page once, the private one each time
+
+
+def test_a_page_built_for_one_host_is_never_served_to_another(renders, settings):
+    # Without PILARO_SITE_URL (development) the canonical link is the request's own address;
+    # a host:port one reader sent must not reach the readers of another host.
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["pilaro.example", "pilaro.example:4443"]
+
+    odd = Client().get("/personvern/", HTTP_HOST="pilaro.example:4443")
+    rendered = len(renders)
+    plain = Client().get("/personvern/", HTTP_HOST="pilaro.example")
+    again = Client().get("/personvern/", HTTP_HOST="pilaro.example")
+
+    assert b"pilaro.example:4443" in odd.content
+    assert len(renders) > rendered  # built afresh for the other host, then shared by it
+    assert b"pilaro.example:4443" not in plain.content
+    assert again.content == plain.content

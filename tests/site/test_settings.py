@@ -62,6 +62,34 @@ def test_the_wsgi_application_refuses_to_load_without_a_secret_key(run_python):
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_production_without_the_site_s_address_stops_with_one_clear_line(run_python):
+    env = clean_env(**PRODUCTION_ENV)
+    del env["PILARO_SITE_URL"]
+
+    result = run_python(["manage.py", "check"], env)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: PILARO_SITE_URL is not set. Production refuses to start "
+        "without the site's address, which every link in every e-mail needs (for example: "
+        "https://pilaro.no)."
+    ]
+
+
+def test_check_deploy_warns_behind_a_tls_proxy_that_no_setting_trusts(run_python):
+    behind = {**PRODUCTION_ENV, "DJANGO_BEHIND_TLS_PROXY": "1"}
+    command = ["manage.py", "check", "--deploy", "--fail-level", "ERROR"]
+
+    untrusted = run_python(command, clean_env(**{**behind, "PILARO_TRUSTED_PROXIES": "0"}))
+    trusted = run_python(command, clean_env(**{**behind, "PILARO_TRUSTED_PROXIES": "1"}))
+
+    assert untrusted.returncode == trusted.returncode == 0, untrusted.stderr
+    assert "(pilaro_site.W003) DJANGO_BEHIND_TLS_PROXY=1 but PILARO_TRUSTED_PROXIES=0" in (
+        untrusted.stdout + untrusted.stderr
+    )
+    assert "pilaro_site.W003" not in trusted.stdout + trusted.stderr
+
+
 def test_production_without_a_database_url_refuses_to_start(run_python):
     env = clean_env(**PRODUCTION_ENV)
     del env["DATABASE_URL"]
