@@ -113,10 +113,14 @@ demo: install
 	$(MANAGE) sync_notices
 	$(MANAGE) demo
 
+# Migrations as the schema's owner (DATABASE_OWNER_URL; README, "Database roles"), which then
+# grants the runtime role (DATABASE_URL) its rights; with one role, as that one.
+MIGRATE_AS_OWNER = PILARO_DB_AS_OWNER=1 $(MANAGE) migrate --noinput --verbosity 0
+
 serve: export DJANGO_DEBUG := 0
 serve: collectstatic
 	$(MANAGE) check --deploy --database default --fail-level ERROR
-	$(MANAGE) migrate --noinput --verbosity 0
+	$(MIGRATE_AS_OWNER)
 	$(MANAGE) sync_notices
 	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
@@ -129,7 +133,7 @@ serve-tls: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
 serve-tls: export PILARO_SITE_URL ?= https://localhost:8443
 serve-tls: collectstatic proxy
 	$(MANAGE) check --deploy --database default --fail-level ERROR
-	$(MANAGE) migrate --noinput --verbosity 0
+	$(MIGRATE_AS_OWNER)
 	$(MANAGE) sync_notices
 	exec $(BIN)/python -m deploy.serve_tls
 
@@ -138,7 +142,7 @@ serve-tls: collectstatic proxy
 worker: export DJANGO_DEBUG := 0
 worker: install
 	$(MANAGE) check --deploy --database default --fail-level ERROR
-	$(MANAGE) migrate --noinput --verbosity 0
+	$(MIGRATE_AS_OWNER)
 	exec $(MANAGE) worker
 
 lint: install

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.db import connections
 
 
 @register(Tags.security, deploy=True)
@@ -36,5 +37,38 @@ def check_trusted_proxies(app_configs, **kwargs) -> list[Warning]:
             hint="Set PILARO_TRUSTED_PROXIES to the number of proxies in front of the app "
             "that append to X-Forwarded-For (1 behind the project's nginx).",
             id="pilaro_site.W003",
+        )
+    ]
+
+
+@register(Tags.database, deploy=True)
+def check_runtime_role(app_configs, databases=None, **kwargs) -> list[Warning]:
+    """The role the site runs as should own nothing (README, "Database roles"): an owner
+    or a superuser can TRUNCATE the evidence tables and drop the triggers that guard them.
+    Run with `check --deploy --database default`, as `make serve` runs it."""
+    from pilaro_site.roles import EVIDENCE
+
+    connection = connections["default"]
+    if "default" not in (databases or ()) or settings.DATABASE_AS_OWNER:
+        return []
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename = ANY(%s) AND (tableowner = current_user "
+            "OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))",
+            [list(EVIDENCE)],
+        )
+        [owned] = cursor.fetchone()
+    if not owned:
+        return []
+    return [
+        Warning(
+            "The site's database role (DATABASE_URL) owns the evidence tables or is a "
+            "superuser: it could empty them and drop the triggers that guard them.",
+            hint="Give the schema to another role and set DATABASE_OWNER_URL to it (README, "
+            '"Database roles").',
+            id="pilaro_site.W004",
         )
     ]

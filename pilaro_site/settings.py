@@ -145,7 +145,17 @@ TEMPLATES = [
 # PostgreSQL in production and tests. Only a development run (DJANGO_DEBUG on) may fall
 # back to an SQLite file, and it says so on stderr.
 _database_url = env_str("DATABASE_URL")
-if _database_url:
+# Two roles (README, "Database roles"): DATABASE_OWNER_URL's owns the schema and runs
+# `migrate` (with PILARO_DB_AS_OWNER=1); DATABASE_URL's runs the site and the worker with
+# only the rights pilaro_site/roles.py grants it after each migrate. Without it, one role.
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL")
+DATABASE_AS_OWNER = env_bool("PILARO_DB_AS_OWNER", default=False)
+RUNTIME_DATABASE_ROLE = ""
+if DATABASE_OWNER_URL and _database_url:
+    RUNTIME_DATABASE_ROLE = env_database("DATABASE_URL", _database_url)["USER"]
+if DATABASE_OWNER_URL and DATABASE_AS_OWNER:
+    _default_db = env_database("DATABASE_OWNER_URL", DATABASE_OWNER_URL)
+elif _database_url:
     _default_db = env_database("DATABASE_URL", _database_url)
 elif DEBUG:
     _sqlite_path = BASE_DIR / "db.sqlite3"

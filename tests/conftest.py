@@ -81,7 +81,15 @@ def _a_flush_leaves_what_migrate_seeded():
     flush = TransactionTestCase._fixture_teardown
 
     def flush_and_seed(self):
-        flush(self)
+        # The evidence tables refuse TRUNCATE (contacts 0027), and a flush is one. The suite
+        # runs as a superuser, which alone may turn the triggers off, for the flush only.
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            flush(self)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "

@@ -105,7 +105,7 @@ class ErasureRecord(models.Model):
         verbose_name="utført av",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # evidence: the record is never changed (migration 0027)
         related_name="+",
         help_text="hvilken ansatt som slettet den, når en ansatt gjorde det",
     )

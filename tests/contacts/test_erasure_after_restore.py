@@ -22,6 +22,7 @@ from contacts.retention.erasure import erase_enquiries
 from contacts.retention.keys import nonce_key
 from tests.concurrency import run_at_once
 from tests.contacts.factories import make_enquiry
+from tests.restore import as_in_an_older_backup
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,7 @@ def test_a_form_posted_again_after_its_erasure_is_recorded_and_erased_again_too(
     record = ErasureRecord.objects.get(enquiry_id=second.pk)
     assert (record.nonce_key, record.received_at) == ("", second.received_at)
     # A restore of a backup taken while the second was there: the first record with it.
-    record.delete()
+    as_in_an_older_backup(f"DELETE FROM contacts_erasurerecord WHERE id = {record.pk}")  # noqa: S608
     Enquiry.objects.create(**backup)
 
     assert reapply(str(records)) == "1 enquiries erased again.\n"
@@ -214,7 +215,7 @@ def test_a_dry_run_counts_and_changes_nothing(tmp_path):
     backup = Enquiry.objects.filter(pk=enquiry.pk).values().get()
     erase_enquiries(ids=[enquiry.pk], reason=ErasureReason.REQUEST)
     records = export(tmp_path / "erasures.csv")
-    ErasureRecord.objects.all().delete()
+    as_in_an_older_backup("DELETE FROM contacts_erasurerecord")
     Enquiry.objects.create(**backup)
 
     assert reapply(str(records), "--dry-run") == "1 enquiries would be erased again (dry run).\n"

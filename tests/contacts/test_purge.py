@@ -14,6 +14,7 @@ from django.utils import timezone
 from contacts.models import Consent, Enquiry, ErasureRecord, Notification
 from tests.concurrency import run_at_once
 from tests.contacts.factories import make_enquiry
+from tests.restore import as_in_an_older_backup
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +119,7 @@ def test_erasures_are_applied_again_after_a_restore_from_backup(tmp_path):
         call_command("export_erasure_records", stdout=handle)
     assert str(gone.pk) in export.read_text()
     # A restore from an older backup brings the enquiry back, and not its erasure record.
-    ErasureRecord.objects.all().delete()
+    as_in_an_older_backup("DELETE FROM contacts_erasurerecord")
     Enquiry.objects.create(**backup)
 
     out = io.StringIO()

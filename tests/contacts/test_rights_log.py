@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from contacts.intake import confirmation
@@ -30,6 +30,7 @@ from contacts.retention.keys import nonce_key, person_key
 from contacts.rights import log, restriction
 from contacts.rights.selfservice import actions
 from tests.contacts.factories import make_enquiry
+from tests.restore import as_in_an_older_backup
 
 pytestmark = pytest.mark.django_db
 
@@ -196,14 +197,7 @@ def as_before(*statements: str) -> None:
     """Put the database back as a backup taken earlier would have it: its log without the
     newer events, its rows without their changes (the triggers that guard evidence are
     not what a restore goes through)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        try:
-            cursor.execute("DELETE FROM contacts_rightsevent")
-            for statement in statements:
-                cursor.execute(statement)
-        finally:
-            cursor.execute("SET session_replication_role = origin")
+    as_in_an_older_backup("DELETE FROM contacts_rightsevent", *statements)
 
 
 UNWITHDRAW = "UPDATE contacts_consent SET withdrawn_at = NULL, withdrawal_channel = ''"

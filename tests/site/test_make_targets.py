@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import secrets
 import ssl
 import time
 import urllib.error
 import urllib.request
 
+import psycopg
+import pytest
+
 from bench.proxy import client_context
 from bench.servers import run
 from deploy.serve_tls import TLS_DIR
+from tests import readme
 from tests.servers import Browser, Server, clean_env, free_port, query
 from tests.site.conftest import PRODUCTION_ENV
 
@@ -117,6 +122,63 @@ def test_make_serve_runs_gunicorn_with_production_settings_and_hashed_static_fil
     # Production settings: the Norwegian 404 page, not Django's debug page.
     assert missing_status == 404
     assert "Siden finnes ikke" in missing_body.decode()
+
+
+def readme_roles_sql(owner: str, app: str, database: str) -> list[str]:
+    """The README's statements that make the two database roles, with names of our own."""
+    [block] = re.findall(r"^```sql\n(.*?)^```", readme.README.read_text(), flags=re.M | re.S)
+    renamed = (
+        block.replace("pilaro_owner", owner)
+        .replace("pilaro_app", app)
+        .replace("DATABASE pilaro ", f"DATABASE {database} ")
+    )
+    return [line for line in renamed.splitlines() if line.strip()]
+
+
+def test_make_serve_with_two_database_roles_migrates_as_the_owner_and_serves_as_the_other():
+    suffix = secrets.token_hex(4)
+    owner, app, database = f"pilaro_owner_{suffix}", f"pilaro_app_{suffix}", f"pilaro_{suffix}"
+    server = "postgres@127.0.0.1:5432"
+    statements = readme_roles_sql(owner, app, database)
+    assert len(statements) == 3 and database in statements[2]
+    with psycopg.connect(f"postgresql://{server}/postgres", autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    owner_url = f"postgres://{owner}@127.0.0.1:5432/{database}"
+    app_url = f"postgres://{app}@127.0.0.1:5432/{database}"
+    addr = f"127.0.0.1:{free_port()}"
+    env = clean_env(
+        **{
+            **PRODUCTION_ENV,
+            "DATABASE_URL": app_url,
+            "DATABASE_OWNER_URL": owner_url,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "PILARO_MIN_FILL_SECONDS": "0",
+            "GUNICORN_BIND": addr,
+            "GUNICORN_WORKERS": "1",
+        }
+    )
+    try:
+        with make("serve", addr, env) as served:
+            browser = Browser(f"http://{addr}")
+            posted, _ = browser.request("POST", "/kontakt/", browser.form())
+            output = served.output()
+        owners = query(
+            owner_url, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
+        )
+        stored = query(app_url, "SELECT count(*) FROM contacts_enquiry")[0][0]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            query(app_url, "TRUNCATE contacts_auditentry")
+    finally:
+        with psycopg.connect(f"postgresql://{server}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            conn.execute(f"DROP ROLE IF EXISTS {app}")
+            conn.execute(f"DROP ROLE IF EXISTS {owner}")
+
+    assert owners == [(owner,)]  # the runtime role owns nothing
+    assert posted == 303 and stored == 1  # and does what the site needs
+    assert "pilaro_site.W004" not in output
 
 
 def test_make_serve_tls_serves_the_site_through_nginx_with_https_and_hsts(migrated_database_url):

@@ -49,10 +49,16 @@ def test_the_readmes_backup_and_restore_keep_every_right_exercised_since_the_bac
     tmp_path, settings
 ):
     commands = section("## Backups and restore")
-    backup_lines = [c for c in commands if not c.startswith(("pg_restore", "python manage.py r"))]
+    restoring = ("pg_restore", "PILARO_DB_AS_OWNER=1", "python manage.py r")
+    backup_lines = [c for c in commands if not c.startswith(restoring)]
     restore_lines = [c for c in commands if c not in backup_lines]
     assert [c.split()[0] for c in backup_lines] == ["pg_dump", "python"], commands
-    assert [c.split()[0] for c in restore_lines] == ["pg_restore", "python", "python"], commands
+    assert [c.split()[0] for c in restore_lines] == [
+        "pg_restore",
+        "PILARO_DB_AS_OWNER=1",
+        "python",
+        "python",
+    ], commands
     env = clean_env(
         **{
             **PRODUCTION_ENV,
@@ -71,12 +77,13 @@ def test_the_readmes_backup_and_restore_keep_every_right_exercised_since_the_bac
 
     connection.close()
     run(restore_lines[0], tmp_path, env)  # pg_restore
+    run(restore_lines[1], tmp_path, env)  # migrate as the owner (one role here: a no-op)
     assert not withdrawn("trekker@example.no") and not MarketingSuppression.objects.exists()
     arrived = make_enquiry(email="ny@example.no", marketing=True)  # a reused number
-    dry = run(restore_lines[1], tmp_path, env)
+    dry = run(restore_lines[2], tmp_path, env)
     assert "dry run: nothing changed" in dry
     assert not withdrawn("trekker@example.no")
-    out = run(restore_lines[2], tmp_path, env)
+    out = run(restore_lines[3], tmp_path, env)
 
     assert "Samtykke trukket tilbake: 1 applied again." in out, out
     assert "Reservasjon mot markedsføring: 1 applied again." in out, out
