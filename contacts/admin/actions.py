@@ -8,7 +8,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.inbox import contact, export, triage
@@ -107,12 +111,33 @@ def export_csv(modeladmin, request, queryset) -> HttpResponse:
     return response
 
 
-@admin.action(description="Slett valgte nå", permissions=["erase"])
+@admin.action(description="Slett valgte nå …", permissions=["erase"])
 def erase_now(modeladmin, request, queryset):
+    """First a page that lists what will be erased (as Django's own bulk delete and the
+    person's erasure ask first); erased only when that page's form is sent."""
+    if request.POST.get("post") != "yes":
+        return _confirm_erasure(modeladmin, request, queryset)
     count = erasure.erase_enquiries(
         ids=_ids(queryset), reason=ErasureReason.STAFF, actor=request.user
     )
     _report(modeladmin, request, count, "slettet")
+
+
+def _confirm_erasure(modeladmin, request: HttpRequest, queryset) -> TemplateResponse:
+    enquiries = queryset.annotate(
+        note_count=Count("notes", distinct=True), consent_count=Count("consents", distinct=True)
+    ).order_by("pk")
+    changelist = reverse("admin:contacts_enquiry_changelist")
+    preserved = request.GET.urlencode()
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Bekreft sletting",
+        "opts": modeladmin.model._meta,
+        "enquiries": enquiries,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "back": f"{changelist}?{preserved}" if preserved else changelist,
+    }
+    return TemplateResponse(request, "admin/contacts/erase_selected.html", context)
 
 
 @admin.action(description="Slipp inn fra karantene", permissions=["change"])

@@ -197,7 +197,7 @@ def test_the_admin_erases_through_its_action_and_offers_no_plain_delete(client, 
     enquiry = make_enquiry(marketing=True)
 
     assert client.get(f"{ADMIN}{enquiry.pk}/delete/").status_code == 403
-    client.post(ADMIN, {"action": "erase_now", "_selected_action": [enquiry.pk]})
+    client.post(ADMIN, {"action": "erase_now", "_selected_action": [enquiry.pk], "post": "yes"})
 
     assert not Enquiry.objects.filter(pk=enquiry.pk).exists()
     assert not Consent.objects.filter(enquiry_id=enquiry.pk).exists()

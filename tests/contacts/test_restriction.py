@@ -276,7 +276,10 @@ def test_erasure_and_withdrawal_remain_possible(client, alice):
     consent = Consent.objects.get(enquiry=withdrawing, purpose="marketing")
 
     client.post(f"{ADMIN}samtykke/{consent.pk}/trekk-tilbake/", {"channel": "telefon"})
-    action(client, "erase_now", [erasing])
+    client.post(
+        f"{ADMIN}?status=all",
+        {"action": "erase_now", "_selected_action": [erasing.pk], "post": "yes"},
+    )
 
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
