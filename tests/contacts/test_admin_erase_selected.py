@@ -1,4 +1,4 @@
-""""Slett valgte nå" asks first, on a page that lists what will be erased; only that
+""" "Slett valgte nå" asks first, on a page that lists what will be erased; only that
 page's form erases."""
 
 from __future__ import annotations
