@@ -11,6 +11,7 @@ never import anything from tests/.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 import runpy
@@ -78,6 +79,7 @@ def site_env(**overrides: str) -> dict[str, str]:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "PILARO_PERSON_HASH_KEY": secrets.token_urlsafe(50),
+            "PILARO_FIELD_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "PILARO_MIN_FILL_SECONDS": "0",

@@ -9,6 +9,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pilaro
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-for-the-test-suite-only-never-deployed")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("PILARO_PERSON_HASH_KEY", "person-hash-key-for-the-test-suite-only")
+os.environ.setdefault("PILARO_FIELD_KEY", "dGVzdC1zdWl0ZS1vbmx5LWZpZWxkLWtleS1waWxhcm8=")
 
 from pilaro_site.settings import *  # noqa: F403
 
