@@ -132,3 +132,13 @@ def test_the_data_migration_encrypts_old_app_keys_and_hashes_old_recovery_codes(
 
     assert TOTPDevice.objects.get(user=kari).key == plain_key
     assert not AuthenticatorApp.objects.exists() and not RecoveryCodes.objects.exists()
+
+
+def test_a_key_given_to_an_app_is_stored_encrypted(kari):
+    plain = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+
+    app = AuthenticatorApp.objects.create(user=kari, name="Importert", key=plain)
+
+    [(stored,)] = raw_rows("SELECT encrypted_key FROM staff_authenticatorapp")
+    assert plain not in stored and crypto.decrypt(stored) == plain
+    assert AuthenticatorApp.objects.get(pk=app.pk).key == plain
