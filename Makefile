@@ -20,7 +20,7 @@ help:
 	@echo "make test    - lint and the whole test suite, on PostgreSQL, in parallel"
 	@echo "make check   - the in-process tests only (no browser, no servers): for the edit-test loop"
 	@echo "make demo    - a demo inbox for make run: a saksbehandler login and example enquiries"
-	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, PILARO_PERSON_HASH_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
+	@echo "make serve   - gunicorn with production settings (needs DJANGO_SECRET_KEY, PILARO_PERSON_HASH_KEY, PILARO_FIELD_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)"
 	@echo "make serve-tls - make serve behind nginx (deploy/), https://localhost:8443, self-signed, with the worker"
 	@echo "make worker  - the job worker (staff e-mail, nightly purge), beside make serve, same environment"
 	@echo "make screenshots - regenerate docs/screenshots/ in Chromium"

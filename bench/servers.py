@@ -11,6 +11,7 @@ never import anything from tests/.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 import runpy
@@ -82,6 +83,7 @@ def site_env(**overrides: str) -> dict[str, str]:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "PILARO_PERSON_HASH_KEY": secrets.token_urlsafe(50),
+            "PILARO_FIELD_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             # Production needs the site's address; AppServer puts its port on this one.
             "PILARO_SITE_URL": LOOPBACK_SITE_URL,

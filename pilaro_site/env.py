@@ -106,6 +106,24 @@ def _is_contact_uri(value: str) -> bool:
     return bool(_TEL.match(value))
 
 
+def env_fernet_keys(name: str) -> list[str]:
+    """Comma-separated Fernet keys (cryptography's: 32 url-safe base64 bytes), the first
+    the one that encrypts; each checked."""
+    from cryptography.fernet import Fernet
+
+    keys = env_list(name)
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be Fernet keys, comma-separated (key {position} is not one); "
+                "generate one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            ) from None
+    return keys
+
+
 def env_contact_uris(name: str) -> list[str]:
     """Comma-separated contact URIs (mailto:, https:, tel:), each checked."""
     values = env_list(name)

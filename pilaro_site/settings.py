@@ -23,6 +23,7 @@ from pilaro_site.env import (
     env_contact_uris,
     env_database,
     env_email,
+    env_fernet_keys,
     env_int,
     env_list,
     env_str,
@@ -242,6 +243,20 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # across client addresses, where django-axes counts per address.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Authenticator-app keys are stored encrypted (Fernet) with PILARO_FIELD_KEY (staff/crypto.py):
+# comma-separated keys, the first encrypts, all decrypt; `manage.py rotate_field_key`
+# re-encrypts under the first, after which an old key can be dropped. Required in
+# production; development uses a fixed stand-in (like PILARO_PERSON_HASH_KEY's below), so
+# that the SQLite file's apps keep working from one `make run` to the next.
+STAFF_FIELD_KEYS = env_fernet_keys("PILARO_FIELD_KEY")
+if not STAFF_FIELD_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PILARO_FIELD_KEY is not set. Production (DJANGO_DEBUG off) refuses to start "
+            "without it; generate one with: python -c 'from cryptography.fernet import "
+            "Fernet; print(Fernet.generate_key().decode())'"
+        )
+    STAFF_FIELD_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktcGlsYXI="]
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "nb"

@@ -1,4 +1,5 @@
-"""Staff accounts in the admin: only superusers grant rights, and reset a second factor.
+"""Staff accounts in the admin: only superusers grant rights, reset a second factor, and
+make the enrolment link a user without one needs (staff/enrolment.py).
 
 Site-wide, so not in an app that handles enquiries.
 """
@@ -11,10 +12,16 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from staff import factors
+from staff import enrolment, factors
 from staff.display import permission_label, yes_no_icon
 
 log = logging.getLogger(__name__)
@@ -34,6 +41,7 @@ class StaffUserAdmin(NorwegianPermissions, UserAdmin):
     """Only superusers grant rights: group membership, permissions and staff status."""
 
     actions = ["reset_second_factor"]
+    change_form_template = "admin/auth/user/staff_change_form.html"
     list_display = ("username", "email", "first_name", "last_name", "staff_status")
 
     @admin.display(description="Administrasjonsstatus", ordering="is_staff")
@@ -74,6 +82,36 @@ class StaffUserAdmin(NorwegianPermissions, UserAdmin):
             )
         if reset:
             messages.success(request, f"Andre faktor nullstilt for {reset} bruker(e).")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(never_cache(require_POST(self.enrolment_link)))
+        own = [path("<int:pk>/registreringslenke/", view, name="staff_enrolment_link")]
+        return own + super().get_urls()
+
+    def enrolment_link(self, request, pk: int):
+        """Make a user's enrolment link and show it, this once (only its hash is kept)."""
+        if not self.has_reset_second_factor_permission(request):
+            raise PermissionDenied
+        user = get_object_or_404(get_user_model(), pk=pk)
+        if factors.has_second_factor(user):
+            messages.error(
+                request,
+                "Brukeren har allerede en andre faktor. Nullstill den først hvis brukeren "
+                "skal sette opp en ny.",
+            )
+            return redirect("admin:auth_user_change", pk)
+        link = request.build_absolute_uri(enrolment.create(user, by=request.user))
+        self.log_change(request, user, "Registreringslenke laget.")
+        log.info("enrolment link made: user %s by user %s", user.pk, request.user.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Registreringslenke",
+            "subject": user,
+            "link": link,
+            "hours": enrolment.LINK_HOURS,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/auth/user/enrolment_link.html", context)
 
 
 class SuperuserOnlyGroupAdmin(NorwegianPermissions, GroupAdmin):

@@ -1,9 +1,10 @@
 """A staff user's second factors: passkeys, authenticator apps and recovery codes.
 
-The models are django-otp's (TOTP, static codes) and django-otp-webauthn's (passkeys); this
-module holds our rules over them: which count as a second factor, how a typed code is
-checked (counted by django-axes like a password), that nobody removes their own last one,
-and a superuser's reset.
+The models are our own django-otp devices (staff/models.py: apps with encrypted keys,
+hashed recovery codes) and django-otp-webauthn's passkeys; this module holds our rules over
+them: which count as a second factor (confirmed ones only: an app being set up counts for
+nothing until its code is typed), how a typed code is checked (counted by django-axes like
+a password), that nobody removes their own last one, and a superuser's reset.
 """
 
 from __future__ import annotations
@@ -18,17 +19,19 @@ from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from staff import crypto
+from staff.models import AuthenticatorApp, EnrolmentLink, RecoveryCode, RecoveryCodes
 from staff.sessions import end_sessions
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "Gjenopprettingskoder"
 APP_DEVICE_NAME = "Autentiseringsapp"
 # The two kinds a user enrols and may remove, by the name their URLs use.
-KINDS = {"passnokkel": WebAuthnCredential, "app": TOTPDevice}
+KINDS = {"passnokkel": WebAuthnCredential, "app": AuthenticatorApp}
 
 
 class Outcome(Enum):
@@ -42,12 +45,16 @@ class LastSecondFactor(Exception):
     """Removing this would leave the user with no passkey and no authenticator app."""
 
 
+class NoSecondFactor(Exception):
+    """Recovery codes are a fallback for a (confirmed) passkey or app, not a factor alone."""
+
+
 def passkeys(user: AbstractBaseUser):
-    return WebAuthnCredential.objects.devices_for_user(user).order_by("created_at")
+    return WebAuthnCredential.objects.devices_for_user(user, confirmed=True).order_by("created_at")
 
 
 def apps(user: AbstractBaseUser):
-    return TOTPDevice.objects.devices_for_user(user).order_by("created_at")
+    return AuthenticatorApp.objects.devices_for_user(user, confirmed=True).order_by("created_at")
 
 
 def second_factors(user: AbstractBaseUser) -> list[Device]:
@@ -67,7 +74,7 @@ def has_any_device(user: AbstractBaseUser) -> bool:
 
 
 def recovery_codes_left(user: AbstractBaseUser) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def lockout_credentials(user: AbstractBaseUser) -> dict[str, str]:
@@ -109,10 +116,10 @@ def _match(user: AbstractBaseUser, code: str) -> tuple[Device | None, bool]:
         return None, False
     # Six digits are an app's code, anything else a recovery code: a code is tried on one
     # kind only, so a typo does not lengthen the other kind's back-off.
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    model = AuthenticatorApp if code.isdigit() and len(code) == 6 else RecoveryCodes
     too_fast = False
     with transaction.atomic():
-        for device in model.objects.devices_for_user(user).select_for_update():
+        for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
             if not device.verify_is_allowed()[0]:
                 too_fast = True
             elif device.verify_token(code):
@@ -121,28 +128,44 @@ def _match(user: AbstractBaseUser, code: str) -> tuple[Device | None, bool]:
 
 
 def new_recovery_codes(user: AbstractBaseUser) -> list[str]:
-    """Replace the user's recovery codes with new ones; the only time they are shown."""
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    """Replace the user's recovery codes with new ones; the only time they are shown (only
+    their hashes are stored). Only for a user with a (confirmed) second factor."""
+    if not has_second_factor(user):
+        raise NoSecondFactor
+    codes = [crypto.new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     with transaction.atomic():
-        device, _ = StaticDevice.objects.get_or_create(
+        device, _ = RecoveryCodes.objects.get_or_create(
             user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
         )
-        device.token_set.all().delete()
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        device.codes.all().delete()
+        RecoveryCode.objects.bulk_create(
+            RecoveryCode(device=device, hashed=crypto.hash_code(c)) for c in codes
+        )
     return codes
 
 
-def pending_app(user: AbstractBaseUser) -> TOTPDevice:
+def has_recovery_codes(user: AbstractBaseUser) -> bool:
+    return RecoveryCodes.objects.filter(user=user).exists()
+
+
+def pending_app(user: AbstractBaseUser) -> AuthenticatorApp:
     """The authenticator app being set up: unconfirmed until the user types its code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or AuthenticatorApp.objects.create(
+        user=user, name=APP_DEVICE_NAME, confirmed=False
+    )
 
 
-def confirm_app(request: HttpRequest, device: TOTPDevice, code: str) -> bool:
-    """Confirm the app being set up with a code from it; a session that had not passed the
-    second factor (the first enrolment) has now."""
+def confirm_app(
+    request: HttpRequest, device: AuthenticatorApp, code: str, claim=lambda: False
+) -> bool:
+    """Confirm the app being set up with a code from it. A session that has not passed the
+    second factor (the first enrolment) must `claim()` its enrolment link as well (in the
+    same transaction), and has then passed."""
     code = "".join(code.split())
     if not (code.isdigit() and device.verify_token(code)):
+        return False
+    if not request.user.is_verified() and not claim():
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -168,9 +191,17 @@ def remove(request: HttpRequest, device: Device) -> None:
 
 
 def reset(user: AbstractBaseUser) -> int:
-    """A superuser's reset: remove all of `user`'s devices and end their sessions, so that
-    they enrol again at their next login. How many sessions were ended."""
+    """A superuser's reset: remove all of `user`'s devices and enrolment links and end their
+    sessions, so that they enrol again, with a new link, at their next login. How many
+    sessions were ended."""
     with transaction.atomic():
-        for model in (WebAuthnCredential, TOTPDevice, StaticDevice):
+        for model in (
+            WebAuthnCredential,
+            AuthenticatorApp,
+            RecoveryCodes,
+            EnrolmentLink,
+            TOTPDevice,  # the plugins' tables, empty since staff's migration 0002
+            StaticDevice,
+        ):
             model.objects.filter(user=user).delete()
     return end_sessions(user)

@@ -2,7 +2,8 @@
 
 SessionLimitsMiddleware ends a session that has been idle or open too long (staff/sessions.py).
 SecondFactorMiddleware keeps a session that has not passed the second factor away from every
-admin page: it goes to the second-factor page, or to enrolment when the user has no device.
+admin page: it goes to the second-factor page; a user with no device goes to enrolment if
+this session opened their enrolment link, else to the page that says to ask for one.
 The admin site refuses such a session as well (staff/sites.py); this sends it somewhere useful.
 """
 
@@ -19,7 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from staff import sessions
+from staff import enrolment, sessions
 from staff.factors import has_any_device
 from staff.policy import second_factor_passed
 
@@ -67,7 +68,8 @@ class SecondFactorMiddleware:
             and not second_factor_passed(request)
         ):
             if not has_any_device(user):
-                return redirect("staff:overview")
+                may_enrol = enrolment.may_enrol(request)
+                return redirect("staff:overview" if may_enrol else "staff:need_link")
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('staff:verify')}?{query}")
         return self.get_response(request)

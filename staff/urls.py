@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from staff import views
+from staff import enrolment_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
     path("gjenopprettingskoder/", views.recovery_codes, name="recovery_codes"),
     path("fjern/<str:kind>/<int:pk>/", views.remove, name="remove"),
     path("logg-ut/", views.log_out, name="logout"),
+    # The enrolment link: its path carries the secret (keep it out of access logs).
+    path("registrering/<str:token>/", enrolment_views.open_link, name="enrolment_link"),
+    path("registrering/", enrolment_views.enrolment_start, name="enrolment"),
+    path("mangler-lenke/", enrolment_views.need_link, name="need_link"),
 ]

@@ -1,7 +1,8 @@
 """The staff user's second-factor pages, under the admin path, looking like the admin.
 
 The second-factor page after the password; the overview, which is also the enrolment page
-for a user with nothing enrolled; setting up an authenticator app; new recovery codes;
+for a user with nothing enrolled (reached only through an enrolment link: staff/enrolment.py
+and staff/enrolment_views.py); setting up an authenticator app; new recovery codes;
 removing a device. They work without JavaScript, except passkeys, which need it.
 """
 
@@ -15,6 +16,7 @@ from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.views import LogoutView, redirect_to_login
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,10 +24,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_permissions_policy.decorators import permissions_policy_override
 
-from staff import factors
+from staff import enrolment, factors
 from staff.factors import Outcome
 from staff.forms import CodeForm
 
@@ -44,8 +45,9 @@ def _verify_url(request: HttpRequest) -> str:
 
 
 def staff_page(view):
-    """Staff only; a user with a device must have passed it in this session (else anyone
-    with the password could enrol a device of their own)."""
+    """Staff only; a user with a device must have passed it in this session, and a user
+    without one must have opened their enrolment link in it (else anyone with the password
+    could enrol a device of their own)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -54,6 +56,8 @@ def staff_page(view):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         if not user.is_verified() and factors.has_any_device(user):
             return redirect(_verify_url(request))
+        if not enrolment.may_enrol(request):
+            return redirect("staff:need_link")
         return view(request, *args, **kwargs)
 
     return never_cache(wrapper)
@@ -81,7 +85,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():
         return redirect(_next(request))
     if not factors.has_any_device(user):
-        return redirect("staff:overview")
+        return redirect("staff:overview" if enrolment.may_enrol(request) else "staff:need_link")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outcome = factors.check_code(request, form.cleaned_data["code"])
@@ -113,7 +117,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         apps=factors.apps(user),
         can_remove=len(enrolled) > 1,
         codes_left=factors.recovery_codes_left(user),
-        needs_codes=not StaticDevice.objects.filter(user=user).exists(),
+        needs_codes=not factors.has_recovery_codes(user),
     )
 
 
@@ -123,8 +127,12 @@ def app(request: HttpRequest) -> HttpResponse:
     device = factors.pending_app(user)
     form = CodeForm(request.POST or None, label="Kode fra appen")
     if request.method == "POST" and form.is_valid():
-        if factors.confirm_app(request, device, form.cleaned_data["code"]):
-            if not StaticDevice.objects.filter(user=user).exists():
+        with transaction.atomic():
+            confirmed = factors.confirm_app(
+                request, device, form.cleaned_data["code"], claim=lambda: enrolment.claim(request)
+            )
+        if confirmed:
+            if not factors.has_recovery_codes(user):
                 return _recovery_codes_page(request)  # the first enrolment
             messages.success(request, "Autentiseringsappen er lagt til.")
             return redirect("staff:overview")

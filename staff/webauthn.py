@@ -7,11 +7,13 @@ error details (shown by that JavaScript) are replaced here by Norwegian ones.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import exceptions, views
 
+from staff import enrolment
 from staff.factors import passed
 
 DETAILS = {
@@ -24,6 +26,8 @@ DETAILS = {
     "credential_disabled": "Denne passnøkkelen er slått av.",
     "user_disabled": "Brukeren er deaktivert.",
     "passwordless_login_disabled": "Logg inn med brukernavn og passord først.",
+    "enrolment_link_required": "Be en administrator om en registreringslenke, og åpne den "
+    "før du legger til en passnøkkel.",
 }
 GENERIC = "Passnøkkelen kunne ikke brukes. Prøv igjen, eller bruk en kode."
 
@@ -77,12 +81,39 @@ class StaffOnly:
         return user if user.is_authenticated and user.is_active and user.is_staff else None
 
 
-class BeginRegistration(NorwegianErrors, StaffOnly, views.BeginCredentialRegistrationView):
+class EnrolmentLinkRequired(exceptions.OTPWebAuthnApiError):
+    status_code = 403
+    default_code = "enrolment_link_required"
+    default_detail = "An enrolment link is required."
+
+
+class EnrolmentOnly:
+    """A user with no device registers a passkey only through their enrolment link (the
+    library lets any password-only session without a device register one)."""
+
+    def check_can_register(self) -> None:
+        super().check_can_register()
+        if not enrolment.may_enrol(self.request):
+            raise EnrolmentLinkRequired
+
+
+class BeginRegistration(
+    NorwegianErrors, StaffOnly, EnrolmentOnly, views.BeginCredentialRegistrationView
+):
     pass
 
 
-class CompleteRegistration(NorwegianErrors, StaffOnly, views.CompleteCredentialRegistrationView):
-    pass
+class CompleteRegistration(
+    NorwegianErrors, StaffOnly, EnrolmentOnly, views.CompleteCredentialRegistrationView
+):
+    def post(self, *args, **kwargs):
+        if self.request.user.is_verified():
+            return super().post(*args, **kwargs)
+        # The first passkey consumes the link, or is not added.
+        with transaction.atomic():
+            if not enrolment.claim(self.request):
+                raise EnrolmentLinkRequired
+            return super().post(*args, **kwargs)
 
 
 class BeginAuthentication(NorwegianErrors, StaffOnly, views.BeginCredentialAuthenticationView):

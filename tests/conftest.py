@@ -383,10 +383,11 @@ def log_in_verified(client, user) -> None:
     """Log `user` in as a finished staff login does: the password, then the second factor
     (an authenticator app, recorded in the session as django_otp.login records it)."""
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    device = device or TOTPDevice.objects.create(user=user, name="Testapp", confirmed=True)
+    from staff.models import AuthenticatorApp
+
+    device = AuthenticatorApp.objects.filter(user=user, confirmed=True).first()
+    device = device or AuthenticatorApp.objects.create(user=user, name="Testapp", confirmed=True)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

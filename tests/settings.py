@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("PILARO_PERSON_HASH_KEY", "person-hash-key-for-the-test-suite-only")
 # Production refuses to start without the site's address; the test client's own host.
 os.environ.setdefault("PILARO_SITE_URL", "http://testserver")
+os.environ.setdefault("PILARO_FIELD_KEY", "dGVzdC1zdWl0ZS1vbmx5LWZpZWxkLWtleS1waWxhcm8=")
 
 from pilaro_site.settings import *  # noqa: F403
 

@@ -96,7 +96,8 @@ def saksbehandler(saksbehandler_group):
     authenticator app as second factor."""
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from staff.models import AuthenticatorApp
 
     user = User.objects.create(
         username="saksbehandler",
@@ -104,7 +105,7 @@ def saksbehandler(saksbehandler_group):
         is_staff=True,
     )
     user.groups.add(saksbehandler_group)
-    TOTPDevice.objects.create(user=user, name="Autentiseringsapp")
+    AuthenticatorApp.objects.create(user=user, name="Autentiseringsapp")
     return user
 
 
@@ -119,10 +120,13 @@ def log_in_with_password(page, site: str, user) -> None:
 def recovery_code(user) -> str:
     """A new one-time recovery code for `user` (an app's code would be refused when the
     same user logs in twice within its 30 seconds)."""
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from staff import crypto
+    from staff.models import RecoveryCodes
 
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="Gjenopprettingskoder")
-    return device.token_set.create(token=StaticToken.random_token()).token
+    device, _ = RecoveryCodes.objects.get_or_create(user=user, name="Gjenopprettingskoder")
+    code = crypto.new_recovery_code()
+    device.codes.create(hashed=crypto.hash_code(code))
+    return code
 
 
 def log_in(page, site: str, user) -> None:

@@ -1,6 +1,8 @@
 """The staff login in Chromium against gunicorn with production settings: a passkey (on
-Chromium's virtual authenticator) and an authenticator app enrolled at the first login and
-used at the next; a recovery code that works once; no enquiry before the second factor."""
+Chromium's virtual authenticator) and an authenticator app enrolled at the first login,
+through the enrolment link a superuser hands over, and used at the next; a recovery code
+that works once; no enquiry before the second factor, and without a device and a link
+nothing but the page that says to ask for one."""
 
 from __future__ import annotations
 
@@ -13,12 +15,15 @@ from django_otp.oath import TOTP
 from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
 
+from staff import enrolment
 from tests.browser.conftest import database_url, log_in_with_password
 from tests.browser.test_accessibility import violations
 from tests.contacts.factories import make_enquiry
 from tests.servers import AppServer, free_port, site_env
 
 NAME = "Ingrid Haugen"
+NEED_LINK = "/intern/sikkerhet/mangler-lenke/"
+ASK = "Be en administrator om en registreringslenke"
 
 
 @pytest.fixture
@@ -77,6 +82,8 @@ def test_a_passkey_enrolled_at_the_first_login_is_the_second_factor_at_the_next(
     cdp, authenticator = virtual_authenticator(page)
 
     log_in_with_password(page, site, user)
+    expect(page).to_have_url(site + NEED_LINK)
+    page.goto(site + enrolment.create(user))
     expect(page).to_have_url(site + "/intern/sikkerhet/")
     expect(page.get_by_role("heading", name="Sett opp andre faktor")).to_be_visible()
     assert violations(page) == []
@@ -107,8 +114,14 @@ def test_an_app_enrolled_without_javascript_then_a_recovery_code_works_once(
 ):
     user = _make_staff(saksbehandler_group)
     page = new_page(javascript=False)
+    link = enrolment.create(user)
 
-    log_in_with_password(page, site, user)
+    page.goto(site + link)  # before the login: the login form, with the secret left behind
+    expect(page).to_have_url(site + "/intern/login/?next=/intern/sikkerhet/registrering/")
+    page.get_by_label("Brukernavn").fill(user.username)
+    page.get_by_label("Passord").fill("et-langt-passord-1")
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page).to_have_url(site + "/intern/sikkerhet/")
     page.get_by_role("link", name="Legg til autentiseringsapp").click()
     secret = page.locator("#totp-key").inner_text().replace(" ", "")
     page.get_by_label("Kode fra appen").fill(app_code(secret))
@@ -146,11 +159,20 @@ def test_a_staff_user_without_a_device_cannot_open_the_enquiries(
     page = new_page()
 
     log_in_with_password(page, site, user)
-    for path in ("/intern/contacts/enquiry/", f"/intern/contacts/enquiry/{enquiry.pk}/change/"):
+    paths = (
+        "/intern/contacts/enquiry/",
+        f"/intern/contacts/enquiry/{enquiry.pk}/change/",
+        "/intern/sikkerhet/",
+        "/intern/sikkerhet/app/",
+    )
+    for path in paths:
         page.goto(site + path)
-        expect(page).to_have_url(site + "/intern/sikkerhet/")
-        expect(page.get_by_role("heading", name="Sett opp andre faktor")).to_be_visible()
+        expect(page).to_have_url(site + NEED_LINK)
+        expect(page.get_by_role("heading", name=ASK)).to_be_visible()
         expect(page.get_by_text(NAME)).to_have_count(0)
+    assert violations(page) == []
+    # With the link, this session may set up a device.
+    page.goto(site + enrolment.create(user))
     page.get_by_role("link", name="Legg til autentiseringsapp").click()
     expect(page.locator(".qr svg")).to_be_visible()
     assert violations(page) == []

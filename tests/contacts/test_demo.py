@@ -47,6 +47,34 @@ def test_demo_makes_a_saksbehandler_and_enquiries_in_every_status(settings, clie
 
 
 @pytest.mark.django_db
+def test_demo_prints_an_enrolment_link_that_sets_up_the_demo_users_second_factor(
+    settings, client, monkeypatch
+):
+    from staff.models import AuthenticatorApp
+    from tests.staff.conftest import code
+
+    settings.DEBUG = True
+    monkeypatch.setenv("RUN_ADDR", "127.0.0.1:8123")
+    out = io.StringIO()
+
+    call_command("demo", count=1, stdout=out)
+    link = out.getvalue().split("enrolment link", 1)[1].split("http://127.0.0.1:8123", 1)[1]
+    link = link.split()[0]
+    client.post("/intern/login/", {"username": "saksbehandler", "password": "demo-saksbehandler"})
+    client.get(link)
+    client.get("/intern/sikkerhet/app/")
+    app = AuthenticatorApp.objects.get(user__username="saksbehandler")
+    client.post("/intern/sikkerhet/app/", {"code": code(app)})
+    inbox = client.get("/intern/contacts/enquiry/")
+    again = io.StringIO()
+    call_command("demo", count=1, stdout=again)
+
+    assert link.startswith("/intern/sikkerhet/registrering/")
+    assert inbox.status_code == 200
+    assert "enrolment link" not in again.getvalue()  # the demo user has a second factor now
+
+
+@pytest.mark.django_db
 def test_demo_prints_the_admin_on_the_address_the_server_runs_on(settings, monkeypatch):
     settings.DEBUG = True
     settings.SITE_URL = "http://127.0.0.1:8000"

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k3y-for-a-production-like-check-" + "x9Qz" * 10,
     "PILARO_PERSON_HASH_KEY": "person-hash-key-for-a-production-like-check",
+    "PILARO_FIELD_KEY": "cHJvZHVjdGlvbi1saWtlLWNoZWNrLWZpZWxkLWtleSE=",
     "DJANGO_ALLOWED_HOSTS": "pilaro.example",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/pilaro",
     "PILARO_NOTIFY_EMAILS": "saksbehandler@pilaro.example",

@@ -105,11 +105,12 @@ def test_a_visitor_in_dine_opplysninger_gets_only_declared_cookies(mailoutbox):
 def staff_app():
     """A saksbehandler with a password and an authenticator app."""
     from django.contrib.auth.models import Group, User
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from staff.models import AuthenticatorApp
 
     user = User.objects.create_user("kari", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="Saksbehandler"))
-    return TOTPDevice.objects.create(user=user, name="Autentiseringsapp")
+    return AuthenticatorApp.objects.create(user=user, name="Autentiseringsapp")
 
 
 def test_a_staff_login_gets_only_declared_cookies(staff_app):

@@ -4,7 +4,9 @@ import re
 
 from tests.site.conftest import ROOT
 
-READERS = re.compile(r"""env_(?:str|bool|int|list|contact_uris)\(\s*["']([A-Z0-9_]+)["']""")
+READERS = re.compile(
+    r"""env_(?:str|bool|int|list|contact_uris|fernet_keys)\(\s*["']([A-Z0-9_]+)["']"""
+)
 
 
 def documented() -> set[str]:

@@ -188,6 +188,7 @@ def test_make_serve_tls_serves_the_site_through_nginx_with_https_and_hsts(migrat
     env = clean_env(
         DJANGO_SECRET_KEY=PRODUCTION_ENV["DJANGO_SECRET_KEY"],
         PILARO_PERSON_HASH_KEY=PRODUCTION_ENV["PILARO_PERSON_HASH_KEY"],
+        PILARO_FIELD_KEY=PRODUCTION_ENV["PILARO_FIELD_KEY"],
         DATABASE_URL=migrated_database_url,
         PILARO_TLS_PORT=str(https),
         PILARO_HTTP_PORT=str(http),

@@ -51,6 +51,21 @@ def test_production_without_a_secret_key_stops_with_one_clear_line(run_python):
     assert lines[0].startswith("Configuration error: DJANGO_SECRET_KEY is not set.")
 
 
+@pytest.mark.parametrize("value", [None, "", "not-a-fernet-key"], ids=["unset", "empty", "bad"])
+def test_production_without_a_field_key_stops_with_one_clear_line(run_python, value):
+    env = clean_env(**PRODUCTION_ENV)
+    del env["PILARO_FIELD_KEY"]
+    if value is not None:
+        env["PILARO_FIELD_KEY"] = value
+
+    result = run_python(["manage.py", "check"], env)
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("Configuration error: PILARO_FIELD_KEY ")
+    assert "not-a-fernet-key" not in result.stderr
+
+
 def test_the_wsgi_application_refuses_to_load_without_a_secret_key(run_python):
     env = clean_env(**PRODUCTION_ENV)
     del env["DJANGO_SECRET_KEY"]

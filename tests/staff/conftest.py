@@ -7,7 +7,8 @@ import time
 import pytest
 from django.contrib.auth.models import Group, User
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff.models import AuthenticatorApp
 
 PASSWORD = "et-langt-passord-1"
 LOGIN = "/intern/login/"
@@ -26,19 +27,19 @@ def kari(db) -> User:
 
 
 @pytest.fixture
-def app(kari) -> TOTPDevice:
+def app(kari) -> AuthenticatorApp:
     """Kari's authenticator app."""
-    return TOTPDevice.objects.create(user=kari, name="Autentiseringsapp")
+    return AuthenticatorApp.objects.create(user=kari, name="Autentiseringsapp")
 
 
-def code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+def code(device: AuthenticatorApp, *, steps_ahead: int = 0) -> str:
     """What the app shows now (or that many 30-second steps later)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():06d}"
 
 
-def wrong_code(device: TOTPDevice) -> str:
+def wrong_code(device: AuthenticatorApp) -> str:
     right = {code(device, steps_ahead=n) for n in (-1, 0, 1)}
     return next(c for c in ("000000", "111111", "222222", "333333") if c not in right)
 
@@ -53,3 +54,13 @@ def log_in_with_password(client, user: User, address: str = ADDRESS):
 
 def send_code(client, value: str, next_url: str = "/intern/", address: str = ADDRESS):
     return client.post(VERIFY, {"code": value, "next": next_url}, REMOTE_ADDR=address)
+
+
+NEED_LINK = "/intern/sikkerhet/mangler-lenke/"
+
+
+def open_enrolment_link(client, user, address: str = ADDRESS):
+    """A superuser's link for `user`, opened in `client`'s browser; the response."""
+    from staff import enrolment
+
+    return client.get(enrolment.create(user), REMOTE_ADDR=address)

@@ -1,5 +1,6 @@
 """A password alone never reaches an admin page with personal data (DEBUG off, as in
-production): every page sends the session to the second factor, or to enrolment."""
+production): every page sends the session to the second factor, or, without a device, to
+the page that says to ask for an enrolment link."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests.contacts.factories import make_enquiry
-from tests.staff.conftest import INBOX, OVERVIEW, VERIFY, code, log_in_with_password, send_code
+from tests.staff.conftest import INBOX, NEED_LINK, VERIFY, code, log_in_with_password, send_code
 
 pytestmark = pytest.mark.django_db
 SUBJECT = "/intern/contacts/enquiry/personvern/"
@@ -59,7 +60,7 @@ def test_a_password_alone_reaches_no_admin_page_with_personal_data(
         body = response.content.decode(errors="replace")
         where = response.get("Location", "")
         assert response.status_code in (302, 403), (method, path, response.status_code)
-        assert where.startswith(VERIFY if enrolled else OVERVIEW), (method, path, where)
+        assert where.startswith(VERIFY if enrolled else NEED_LINK), (method, path, where)
         assert NAME not in body and EMAIL not in body and "Ingrid" not in body, (method, path)
 
 

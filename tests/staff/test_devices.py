@@ -1,19 +1,26 @@
-"""A staff user's own devices: enrolling an authenticator app (first login or later),
-recovery codes shown once, removing any device but the last, and no enrolling of one's
-own device with the password alone once a device exists."""
+"""A staff user's own devices: enrolling an authenticator app (first login, through the
+enrolment link, or later), recovery codes shown once, removing any device but the last, and
+no enrolling of one's own device with the password alone once a device exists."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from staff import factors
+from staff.models import AuthenticatorApp as TOTPDevice
+from staff.models import RecoveryCodes as StaticDevice
 from tests.conftest import log_in_verified
-from tests.staff.conftest import INBOX, OVERVIEW, VERIFY, code, log_in_with_password
+from tests.staff.conftest import (
+    INBOX,
+    OVERVIEW,
+    VERIFY,
+    code,
+    log_in_with_password,
+    open_enrolment_link,
+)
 
 pytestmark = pytest.mark.django_db
 APP = "/intern/sikkerhet/app/"
@@ -21,7 +28,9 @@ CODES = "/intern/sikkerhet/gjenopprettingskoder/"
 
 
 def shown_codes(html: str) -> list[str]:
-    return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", html)
+    return re.findall(
+        r"<li><code>([0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3})</code></li>", html
+    )
 
 
 def passkey(user) -> WebAuthnCredential:
@@ -32,6 +41,7 @@ def passkey(user) -> WebAuthnCredential:
 
 def test_first_login_enrols_an_app_shows_recovery_codes_once_and_opens_the_admin(client, kari):
     log_in_with_password(client, kari)
+    open_enrolment_link(client, kari)
     page = client.get(APP).content.decode()
     device = TOTPDevice.objects.get(user=kari, confirmed=False)
 
@@ -51,6 +61,7 @@ def test_first_login_enrols_an_app_shows_recovery_codes_once_and_opens_the_admin
 
 def test_a_wrong_code_does_not_enrol_the_app(client, kari):
     log_in_with_password(client, kari)
+    open_enrolment_link(client, kari)
     client.get(APP)
 
     response = client.post(APP, {"code": "12345"})

@@ -14,7 +14,13 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from staff.webauthn import CATALOG
 from tests.conftest import log_in_verified
-from tests.staff.conftest import OVERVIEW, VERIFY, log_in_with_password
+from tests.staff.conftest import (
+    NEED_LINK,
+    OVERVIEW,
+    VERIFY,
+    log_in_with_password,
+    open_enrolment_link,
+)
 
 pytestmark = pytest.mark.django_db
 PASSKEY = "/intern/sikkerhet/passnokkel/"
@@ -84,12 +90,36 @@ def test_a_broken_passkey_answer_is_refused_in_norwegian(client, key):
 
 def test_the_enrolment_page_offers_a_passkey_to_a_user_without_devices(client, kari):
     log_in_with_password(client, kari)
+    open_enrolment_link(client, kari)
 
     html = client.get(OVERVIEW).content.decode()
 
     assert 'id="passkey-register-button"' in html and "Legg til passnøkkel" in html
     assert 'id="passkey-done" method="post"' in html  # recovery codes after the first
     assert all('src="/' in t or 'type="application/json"' in t for t in scripts(html))
+
+
+def test_without_an_enrolment_link_no_passkey_can_be_registered(client, kari):
+    log_in_with_password(client, kari)
+
+    start = client.post(PASSKEY + "registrering/start/")
+    complete = client.post(PASSKEY + "registrering/fullfor/", {}, content_type="application/json")
+
+    for response in (start, complete):
+        assert response.status_code == 403
+        assert response.json()["code"] == "enrolment_link_required"
+        assert "registreringslenke" in response.json()["detail"]
+    assert client.get(OVERVIEW)["Location"] == NEED_LINK
+    assert not WebAuthnCredential.objects.filter(user=kari).exists()
+
+
+def test_with_the_link_the_passkey_registration_starts(client, kari):
+    log_in_with_password(client, kari)
+    open_enrolment_link(client, kari)
+
+    start = client.post(PASSKEY + "registrering/start/")
+
+    assert start.status_code == 200 and start.json()["rp"]["id"] == "localhost"
 
 
 def test_the_pages_need_a_staff_login(client):

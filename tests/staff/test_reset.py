@@ -1,5 +1,6 @@
-"""A superuser resets another user's second factor (a lost phone): the devices go, the
-user's sessions end, the admin history records who did it; nobody else can."""
+"""A superuser resets another user's second factor (a lost phone): the devices and any
+enrolment link go, the user's sessions end, the admin history records who did it; nobody
+else can. The user then needs a new enrolment link."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from staff import factors
+from staff import enrolment, factors
+from staff.models import AuthenticatorApp as TOTPDevice
+from staff.models import EnrolmentLink
+from staff.models import RecoveryCodes as StaticDevice
 from tests.conftest import log_in_verified
-from tests.staff.conftest import INBOX, OVERVIEW, log_in_with_password
+from tests.staff.conftest import INBOX, NEED_LINK, log_in_with_password
 
 pytestmark = pytest.mark.django_db
 USERS = "/intern/auth/user/"
@@ -34,6 +36,7 @@ def boss(client) -> User:
 
 def test_a_superuser_resets_a_users_devices_and_ends_their_sessions(client, boss, app):
     factors.new_recovery_codes(app.user)
+    old_link = enrolment.create(app.user)  # a link made earlier, never used
     karis_browser = Client()
     log_in_verified(karis_browser, app.user)
     karis_session = karis_browser.session.session_key
@@ -47,9 +50,12 @@ def test_a_superuser_resets_a_users_devices_and_ends_their_sessions(client, boss
     assert not Session.objects.filter(session_key=karis_session).exists()
     entry = LogEntry.objects.get(object_id=str(app.user.pk))
     assert entry.user == boss and "Andre faktor nullstilt" in entry.get_change_message()
-    # Kari's next login enrols again.
+    assert not EnrolmentLink.objects.filter(user=app.user).exists()
+    # Kari's next login needs a new enrolment link: the old one no longer works.
     log_in_with_password(karis_browser, app.user)
-    assert karis_browser.get(INBOX)["Location"] == OVERVIEW
+    assert karis_browser.get(INBOX)["Location"] == NEED_LINK
+    assert "Lenken virker ikke" in karis_browser.get(old_link).content.decode()
+    assert karis_browser.get(INBOX)["Location"] == NEED_LINK
 
 
 def test_a_superuser_cannot_reset_their_own(client, boss):

@@ -11,9 +11,10 @@ from axes.models import AccessAttempt
 from django.test import Client
 
 from staff import factors
+from staff.models import AuthenticatorApp
 from tests.staff.conftest import (
     INBOX,
-    OVERVIEW,
+    NEED_LINK,
     VERIFY,
     code,
     log_in_with_password,
@@ -76,15 +77,36 @@ def test_an_address_elsewhere_is_not_followed_after_the_code(client, app):
     assert response["Location"] == "/intern/"
 
 
-def test_a_user_without_a_device_is_sent_to_enrol(client, kari):
+def test_a_user_without_a_device_is_told_to_ask_for_an_enrolment_link(client, kari):
     log_in_with_password(client, kari)
 
     inbox = client.get(INBOX)
     verify = client.get(VERIFY)
 
-    assert inbox.status_code == 302 and inbox["Location"] == OVERVIEW
-    assert verify["Location"] == OVERVIEW
-    assert "Sett opp andre faktor" in client.get(OVERVIEW).content.decode()
+    assert inbox.status_code == 302 and inbox["Location"] == NEED_LINK
+    assert verify["Location"] == NEED_LINK
+    assert "Be en administrator om en registreringslenke" in client.get(NEED_LINK).content.decode()
+
+
+def test_a_code_from_an_app_not_yet_confirmed_is_refused(client, app):
+    unconfirmed = AuthenticatorApp.objects.create(user=app.user, name="Ny", confirmed=False)
+    log_in_with_password(client, app.user)
+
+    response = send_code(client, code(unconfirmed))
+
+    assert response.status_code == 200 and "Koden stemmer ikke." in response.content.decode()
+    assert client.get(INBOX)["Location"].startswith(VERIFY)
+
+
+def test_an_unconfirmed_app_alone_is_no_second_factor(client, kari):
+    unconfirmed = AuthenticatorApp.objects.create(user=kari, name="Ny", confirmed=False)
+    log_in_with_password(client, kari)
+
+    response = send_code(client, code(unconfirmed))
+
+    assert response["Location"] == NEED_LINK
+    assert not factors.has_second_factor(kari) and not factors.has_any_device(kari)
+    assert client.get(INBOX)["Location"] == NEED_LINK
 
 
 def test_refused_codes_lock_the_second_factor_for_the_cool_off_time_apart_from_the_password(

@@ -25,6 +25,7 @@ from contacts.intake.submission import submit_enquiry
 from contacts.models import Enquiry, EnquiryStatus, FormLocation
 from contacts.retention.rules import spam_retention_date
 from privacy.registry import get_registry
+from staff import enrolment, factors
 
 USERNAME = "saksbehandler"
 PASSWORD = "demo-saksbehandler"  # development only: the command refuses to run otherwise
@@ -74,12 +75,15 @@ MESSAGES = [
 ]
 
 
-def login_url() -> str:
-    """The admin on the address the development server runs on: RUN_ADDR as `make run`
-    and `make demo` use it, else PILARO_SITE_URL."""
+def site_base() -> str:
+    """The address the development server runs on: RUN_ADDR as `make run` and `make demo`
+    use it, else PILARO_SITE_URL."""
     addr = os.environ.get("RUN_ADDR", "").strip()
-    base = f"http://{addr}" if addr else settings.SITE_URL
-    return f"{base}/{settings.ADMIN_PATH}"
+    return f"http://{addr}" if addr else settings.SITE_URL
+
+
+def login_url() -> str:
+    return f"{site_base()}/{settings.ADMIN_PATH}"
 
 
 class Command(BaseCommand):
@@ -101,13 +105,21 @@ class Command(BaseCommand):
             Enquiry.objects.filter(form_nonce__startswith="demo-").delete()
             for i in range(count):
                 self._enquiry(i, rng, user, now=timezone.now())
+            # The first device is set up only through an enrolment link (a new one each
+            # run, until the demo user has a second factor).
+            link = None if factors.has_second_factor(user) else enrolment.create(user)
         if verbosity:
             self.stdout.write(
                 f"{count} example enquiries created. Log in at {login_url()} as "
-                f"{USERNAME} / {PASSWORD}\n"
-                "The first login sets up a second factor (an authenticator app or a passkey); "
-                "to skip it in development, run the server with PILARO_STAFF_2FA=optional."
+                f"{USERNAME} / {PASSWORD}"
             )
+            if link:
+                self.stdout.write(
+                    f"Then open this one-time enrolment link to set up a second factor (an "
+                    f"authenticator app or a passkey): {site_base()}{link}\n"
+                    "To skip the second factor in development, run the server with "
+                    "PILARO_STAFF_2FA=optional."
+                )
 
     def _enquiry(self, i: int, rng: random.Random, user: User, *, now: dt.datetime) -> None:
         """One made-up enquiry, stored as the form stores one, then triaged."""
