@@ -101,7 +101,7 @@ def test_a_300_kb_body_gets_the_norwegian_413_with_every_security_header(front):
 def test_a_burst_of_posts_gets_the_norwegian_429_and_reading_is_never_limited(front):
     app, proxy = front
     client = TlsClient(proxy, "127.0.0.7")
-    forms = [client.request("POST", "/kontakt/", b"a=b", FORM) for _ in range(24)]
+    forms = [client.request("POST", "/kontakt/", b"a=b", FORM) for _ in range(30)]
     logins = [client.request("POST", "/intern/login/", b"a=b", FORM) for _ in range(13)]
     reads = [client.request("GET", "/kontakt/").status for _ in range(40)]
 
