@@ -60,13 +60,19 @@ browser:
 	  || { echo "Chromium is missing and could not be installed: apt-get install chromium"; exit 1; }; }
 
 # Debian's nginx, the production front (deploy/): `make serve-tls` and the proxy tests run
-# the real binary.
+# the real binary. Debian's testssl.sh grades its TLS (tests/site/test_proxy_edge.py):
+# sslyze, the PyPI scanner, pins a cryptography older than the one django-otp-webauthn needs.
 NGINX ?= /usr/sbin/nginx
+TESTSSL ?= /usr/bin/testssl
 proxy:
 	@test -x $(NGINX) || { \
 	  echo "Installing Debian's nginx for the proxy tests and make serve-tls"; \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; } \
 	  || { echo "nginx is missing and could not be installed: apt-get install nginx-light"; exit 1; }; }
+	@test -x $(TESTSSL) || { \
+	  echo "Installing Debian's testssl.sh for the proxy's TLS test"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq testssl.sh >/dev/null; } \
+	  || { echo "testssl.sh is missing and could not be installed: apt-get install testssl.sh"; exit 1; }; }
 
 # Collected again only when a source changed: collecting rewrites every file, and a server
 # or a test reading them meanwhile could see a half-written one.

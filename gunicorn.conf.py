@@ -27,6 +27,10 @@ preload_app = True
 control_socket_disable = True
 worker_tmp_dir = "/dev/shm"  # noqa: S108 - gunicorn heartbeat files, in memory
 
+# A header name with an underscore is refused (400), not dropped in silence: nginx drops
+# such names before they reach us, so only a client that bypasses it sends one.
+header_map = "refuse"
+
 errorlog = "-"
 accesslog = "-" if env_str("GUNICORN_ACCESS_LOG", "1") not in {"0", "false", "off"} else None
 # No client address (personal data) and no query string (an admin search can carry an

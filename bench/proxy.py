@@ -39,7 +39,10 @@ class TlsProxy(Server):
         self.certificate, key = self_signed_certificate(self.directory)
         self.http_port = http_port or free_port()
         self.https_port = https_port or free_port()
-        self.base = f"https://127.0.0.1:{self.https_port}"
+        # By name: a handshake without one (an address sends none) is refused, as it is for
+        # a name the site does not serve (ssl_reject_handshake).
+        self.host = "localhost"
+        self.base = f"https://{self.host}:{self.https_port}"
         self.http_base = f"http://127.0.0.1:{self.http_port}"
         self.access_log = self.directory / "nginx" / "access.log"
         site = Site(

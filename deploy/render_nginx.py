@@ -8,6 +8,10 @@ Production (a site file for Debian's nginx, included inside its http {}):
         --certificate-key /etc/letsencrypt/live/pilaro.no/privkey.pem \\
         --static-root /srv/pilaro/staticfiles > /etc/nginx/sites-available/pilaro.conf
 
+nginx's own error pages (413, 429, 502, 503, 504) and their security headers come from
+deploy/nginx/errors/, which `manage.py proxy_error_pages` writes from the site's templates
+and settings (--error-pages names another directory written by it).
+
 `standalone DIR` writes DIR/nginx.conf: the same site inside a complete configuration that
 an unprivileged nginx runs with `nginx -p DIR -c nginx.conf` (make serve-tls, tests).
 """
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx" / "site.conf.in"
+ERROR_PAGES = TEMPLATE.parent / "errors"
 # Empty on the standard HTTPS port: the redirect then names no port.
 MAY_BE_EMPTY = {"HTTPS_PORT_SUFFIX"}
 
@@ -37,7 +42,6 @@ http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    server_tokens off;
     client_body_temp_path {dir}/body;
     proxy_temp_path {dir}/proxy;
     fastcgi_temp_path {dir}/fastcgi;
@@ -58,6 +62,8 @@ class Site:
     http_listen: str = "80"
     https_listen: str = "443"
     access_log: str = "/var/log/nginx/pilaro-access.log"
+    error_pages: str = str(ERROR_PAGES)
+    admin_path: str = "intern/"
 
     def render(self) -> str:
         port = self.https_listen.rpartition(":")[2]
@@ -71,6 +77,9 @@ class Site:
             "HTTPS_LISTEN": self.https_listen,
             "HTTPS_PORT_SUFFIX": "" if port == "443" else f":{port}",
             "ACCESS_LOG": self.access_log,
+            "ERROR_PAGES": self.error_pages.rstrip("/"),
+            # As DJANGO_ADMIN_PATH is read (pilaro_site/settings.py): no slash before it.
+            "ADMIN_PATH": self.admin_path.strip("/") + "/",
         }
         text = TEMPLATE.read_text()
         for name, value in values.items():
@@ -114,6 +123,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--http-listen", default="80")
     parser.add_argument("--https-listen", default="443")
     parser.add_argument("--access-log", default="/var/log/nginx/pilaro-access.log")
+    parser.add_argument("--error-pages", default=str(ERROR_PAGES))
+    parser.add_argument("--admin-path", default="intern/", help="as DJANGO_ADMIN_PATH")
     return parser.parse_args(argv)
 
 
@@ -128,6 +139,8 @@ def main(argv: list[str]) -> int:
         http_listen=args.http_listen,
         https_listen=args.https_listen,
         access_log=args.access_log,
+        error_pages=args.error_pages,
+        admin_path=args.admin_path,
     )
     if args.mode == "site":
         sys.stdout.write(site.render())

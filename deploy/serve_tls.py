@@ -52,6 +52,7 @@ def main() -> int:
         http_listen=f"127.0.0.1:{http_port}",
         https_listen=f"127.0.0.1:{https_port}",
         access_log="/dev/stdout",
+        admin_path=os.environ.get("DJANGO_ADMIN_PATH", "intern/"),
     )
     config = write_standalone(site, TLS_DIR / "nginx")
     python = str(ROOT / ".venv" / "bin" / "python")

@@ -58,3 +58,65 @@ def test_gunicorn_uses_the_redacting_logger_for_its_access_log():
     assert config["logger_class"] == "pilaro_site.gunicorn_logging.Logger"
     assert atoms["U"] == "/personvern/mine-opplysninger/lenke/[skjult]/"
     assert "hemmelig" not in str(atoms["U"])
+
+
+def _logger() -> Logger:
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    cfg = SimpleNamespace(
+        errorlog="-",
+        accesslog="-",
+        loglevel="info",
+        capture_output=False,
+        logconfig=None,
+        logconfig_dict={},
+        logconfig_json=None,
+        syslog=False,
+        syslog_addr=None,
+        syslog_prefix=None,
+        syslog_facility="user",
+        disable_redirect_access_to_syslog=False,
+        access_log_format=config["access_log_format"],
+        statsd_host=None,
+        dogstatsd_tags="",
+        statsd_prefix="",
+        user=0,
+        group=0,
+        umask=0,
+    )
+    return Logger(cfg)
+
+
+# What gunicorn's error path (Worker.handle_error) hands the hooks for a request it
+# refused half-parsed: no path, and no method or URI when it had not read them.
+REFUSED = {"wsgi.input": None, "REQUEST_METHOD": None, "RAW_URI": None, "QUERY_STRING": None}
+
+
+def test_the_atoms_of_a_refused_request_are_dashes_not_an_error():
+    response = SimpleNamespace(status="400 Bad Request", headers=[], sent=None)
+
+    atoms = _logger().atoms(response, None, dict(REFUSED), dt.timedelta(milliseconds=1))
+
+    assert atoms["U"] == "-" and atoms["m"] == "-" and atoms["s"] == "400"
+
+
+def test_a_refused_request_gets_no_access_line_beside_gunicorn_s_warning(monkeypatch):
+    logger = _logger()
+    written = []
+    monkeypatch.setattr(logger.access_log, "info", lambda *args: written.append(args))
+    response = SimpleNamespace(status="400 Bad Request", headers=[], sent=None)
+
+    logger.access(response, None, {**REFUSED, "SERVER_PROTOCOL": "HTTP/1.1"}, dt.timedelta())
+    logger.access(response, None, None, dt.timedelta())
+
+    assert written == []
+
+
+def test_an_access_line_that_cannot_be_made_is_one_error_line_not_a_dead_worker(monkeypatch):
+    logger = _logger()
+    errors = []
+    monkeypatch.setattr(Logger, "atoms", lambda *args: 1 / 0)
+    monkeypatch.setattr(logger, "error", lambda msg, *args: errors.append(msg % args))
+
+    logger.access(SimpleNamespace(), None, {"PATH_INFO": "/"}, dt.timedelta())
+
+    assert errors == ["access log line not written: ZeroDivisionError"]

@@ -39,7 +39,7 @@ class TlsClient:
         self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
     ) -> http.client.HTTPResponse:
         connection = http.client.HTTPSConnection(
-            "127.0.0.1",
+            self.proxy.host,
             self.proxy.https_port,
             context=self.proxy.context(),
             timeout=30,
@@ -206,9 +206,9 @@ def _trickle(proxy: TlsProxy, seconds: float) -> int:
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     raw = socket.create_connection(("127.0.0.1", proxy.https_port), timeout=60)
     sent = 0
-    with proxy.context().wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+    with proxy.context().wrap_socket(raw, server_hostname=proxy.host) as tls:
         tls.sendall(
-            f"POST /kontakt/ HTTP/1.1\r\nHost: 127.0.0.1:{proxy.https_port}\r\n"
+            f"POST /kontakt/ HTTP/1.1\r\nHost: {proxy.host}:{proxy.https_port}\r\n"
             f"Origin: {proxy.base}\r\nCookie: {cookie}\r\n"
             "Content-Type: application/x-www-form-urlencoded\r\n"
             "Content-Length: 100\r\n\r\n".encode()
