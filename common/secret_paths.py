@@ -1,7 +1,7 @@
 """Paths that carry a secret, and how every log shows them: the page, not the secret.
 
-A self-service link ("Dine opplysninger") and a marketing consent's own links carry their
-secret in the path. Django logs `request.path` for every 4xx and 5xx answer (a POST
+A self-service link ("Dine opplysninger"), a marketing consent's own links and a staff
+user's enrolment link carry their secret in the path. Django logs `request.path` for every 4xx and 5xx answer (a POST
 without the CSRF cookie is a 403), gunicorn's access and error logs print it, and a log
 is kept longer and read by more people than the link lives.
 
@@ -25,12 +25,16 @@ HIDDEN = "[skjult]"
 SECRET_PATHS = (
     re.compile(r"(/personvern/mine-opplysninger/lenke/)[^/\s?#'\"]+"),
     re.compile(r"(/personvern/mine-opplysninger/samtykke/[0-9]+/)[^/\s?#'\"]+"),
+    # A staff user's enrolment link, under the admin path (DJANGO_ADMIN_PATH).
+    re.compile(r"(/sikkerhet/registrering/)[^/\s?#'\"]+"),
 )
+# Text without any of these holds no secret path: most log lines, cheaply passed.
+_MARKERS = ("/mine-opplysninger/", "/sikkerhet/registrering/")
 
 
 def redact(text: str) -> str:
     """`text` with the secret of every secret path in it replaced by [skjult]."""
-    if "/personvern/" not in text:  # the common case, cheaply
+    if not any(marker in text for marker in _MARKERS):
         return text
     for pattern in SECRET_PATHS:
         text = pattern.sub(rf"\g<1>{HIDDEN}", text)

@@ -20,6 +20,7 @@ SAMPLES = {
     "selfservice:link": ({"secret": LINK_SECRET}, LINK_SECRET),
     "selfservice:one_click": ({"consent_id": 7, "token": CONSENT_TOKEN}, CONSENT_TOKEN),
     "selfservice:confirm": ({"consent_id": 7, "token": CONSENT_TOKEN}, CONSENT_TOKEN),
+    "staff:enrolment_link": ({"token": LINK_SECRET}, LINK_SECRET),
 }
 
 

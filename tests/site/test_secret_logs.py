@@ -9,23 +9,32 @@ import http.client
 import secrets
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
+from bench.proxy import NGINX, TlsProxy
 from tests.servers import AppServer, manage, site_env
 
 LINK_SECRET = secrets.token_urlsafe(32)
 CONSENT_TOKEN = secrets.token_hex(20)
+# One of each path with a secret (common/secret_paths.py; its test finds every such URL).
 PATHS = [
     f"/personvern/mine-opplysninger/lenke/{LINK_SECRET}/",
     f"/personvern/mine-opplysninger/samtykke/12/{CONSENT_TOKEN}/",
     f"/personvern/mine-opplysninger/samtykke/12/{CONSENT_TOKEN}/bekreft/",
+    f"/intern/sikkerhet/registrering/{LINK_SECRET}/",
 ]
+SECRETS = (LINK_SECRET, CONSENT_TOKEN)
 
 
 @pytest.fixture(scope="module")
 def server(module_migrated_database_url):
-    env = site_env(DATABASE_URL=module_migrated_database_url, GUNICORN_ACCESS_LOG="1")
+    env = site_env(
+        DATABASE_URL=module_migrated_database_url,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        GUNICORN_ACCESS_LOG="1",
+    )
     manage(["sync_notices"], env)
     app = AppServer(env)
     yield app
@@ -60,10 +69,27 @@ def test_a_refused_post_to_a_secret_path_leaves_no_trace_of_the_secret(server, p
     time.sleep(0.5)  # the worker writes its lines after the answer
     written = server.output()[before:]
 
-    # The link's page wants its CSRF cookie (403); a consent's links are CSRF-exempt (one
+    # The link pages want their CSRF cookie (403); a consent's links are CSRF-exempt (one
     # click from an e-mail), and no consent 12 has this token (404). Either is logged.
-    assert status == (403 if "/lenke/" in path else 404)
+    assert status == (404 if "/samtykke/" in path else 403)
     assert ("Forbidden" if status == 403 else "Not Found") in written
     assert "Invalid request from a client" in written  # gunicorn's own warning, and
     assert written.count("[skjult]") >= 3  # Django's line, the access log's, gunicorn's
-    assert LINK_SECRET not in written and CONSENT_TOKEN not in written
+    assert not any(secret in written for secret in SECRETS)
+
+
+@pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (make proxy)")
+def test_nginx_s_access_log_shows_each_secret_path_without_its_secret(server):
+    with TlsProxy(f"127.0.0.1:{server.port}") as proxy:
+        for path in PATHS:
+            connection = http.client.HTTPSConnection(
+                proxy.host, proxy.https_port, context=proxy.context(), timeout=10
+            )
+            connection.request("POST", path, body=b"svar=ja")
+            connection.getresponse().read()
+            connection.close()
+        time.sleep(0.3)
+        logged = proxy.access_log.read_text()
+
+    assert logged.count("[skjult]") == len(PATHS), logged
+    assert not any(secret in logged for secret in SECRETS), logged
