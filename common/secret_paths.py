@@ -1,9 +1,10 @@
 """Paths that carry a secret, and how every log shows them: the page, not the secret.
 
 A self-service link ("Dine opplysninger"), a marketing consent's own links and a staff
-user's enrolment link carry their secret in the path. Django logs `request.path` for every 4xx and 5xx answer (a POST
-without the CSRF cookie is a 403), gunicorn's access and error logs print it, and a log
-is kept longer and read by more people than the link lives.
+user's enrolment link carry their secret in the path. Django logs `request.path` for
+every 4xx and 5xx answer (a POST without the CSRF cookie is a 403), gunicorn's access and
+error logs print it, and a log is kept longer and read by more people than the link
+lives.
 
 This list is the one place that knows them: the logging filter (`RedactSecretPaths`, on
 every handler), gunicorn's logger (pilaro_site/gunicorn_logging.py) and nginx's access
