@@ -19,11 +19,11 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from common import mail
 from common.mail import render_text
 from contacts.audit import audit
 from contacts.intake import consent_links
@@ -89,7 +89,7 @@ def send_confirmation(consent_id: int) -> None:
         return
     subject = SUBJECT.format(company=settings.COMPANY["name"])
     try:
-        send_mail(subject, message(consent) + "\n", None, [consent.enquiry.email])
+        mail.send(subject, message(consent) + "\n", [consent.enquiry.email])
     except Exception as exc:
         # The class only: an SMTP error's text can quote the recipient.
         logger.warning("Marketing confirmation: e-mail not sent (%s)", type(exc).__name__)

@@ -24,7 +24,7 @@ from procrastinate.contrib.django import app
 
 from common.mail import send_staff_mail
 from common.urls import absolute_reverse
-from contacts.models import Enquiry, Notification, NotificationState
+from contacts.models import Notification, NotificationState
 from jobs import queue as jobs
 from jobs.queue import Backoff, fresh_connection
 
@@ -75,6 +75,9 @@ def _send(enquiry_id: int, recipients: list[str]) -> None:
     )
 
 
+_DELIVERY_FIELDS = ("enquiry_id", "attempts", "state", "last_error", "sent_at")
+
+
 def deliver(notification_id: int) -> bool:
     """Send one notification unless it is sent already. True when this call sent it.
 
@@ -85,15 +88,18 @@ def deliver(notification_id: int) -> bool:
     While the enquiry is restricted nothing is sent or counted: lifting queues it again.
     """
     with transaction.atomic():
+        # One query: the row, locked, with its enquiry's restriction (the enquiry unlocked).
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("enquiry")
+            .only(*_DELIVERY_FIELDS, "enquiry__restricted_at")
             .filter(pk=notification_id)
             .exclude(state=NotificationState.SENT)
             .first()
         )
         if notification is None:  # sent, being sent, or erased with its enquiry
             return False
-        if Enquiry.objects.restricted().filter(pk=notification.enquiry_id).exists():
+        if notification.enquiry.restricted_at is not None:
             logger.info("Notification %s waits: its enquiry is restricted", notification_id)
             return False
         recipients = settings.CONTACTS_NOTIFY_EMAILS

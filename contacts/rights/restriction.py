@@ -20,11 +20,11 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from common import mail
 from common.dates import in_words
 from common.mail import render_text
 from common.urls import absolute_reverse
@@ -134,7 +134,7 @@ def send_restriction_lifted(lift_id: int) -> None:
         logger.info("Restriction lifted: the enquiry is gone, no e-mail")
         return
     try:
-        send_mail(SUBJECT, lifted_message(lift) + "\n", None, [lift.enquiry.email.strip()])
+        mail.send(SUBJECT, lifted_message(lift) + "\n", [lift.enquiry.email.strip()])
     except Exception as exc:
         # The class only: an SMTP error's text can quote the recipient.
         logger.warning("Restriction lifted: e-mail not sent (%s)", type(exc).__name__)

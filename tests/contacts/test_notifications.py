@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 
 from contacts.intake.notifications import NotificationFailed, deliver
 from contacts.models import Enquiry, Notification
@@ -165,3 +166,20 @@ def test_without_a_queue_the_job_runs_in_process_after_the_commit(
 
     assert len(mail.outbox) == 1
     assert queued() == []
+
+
+def test_sending_a_notification_takes_two_queries_the_lock_with_its_enquiry_and_the_record(
+    client, fresh_form
+):
+    client.post("/kontakt/", fresh_form())
+    notification = Notification.objects.get()
+
+    with CaptureQueriesContext(connection) as captured:
+        assert deliver(notification.pk) is True
+
+    # The test's own transaction makes deliver()'s a savepoint: those are not its queries.
+    queries = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+    assert len(queries) == 2, queries
+    assert queries[0].startswith("SELECT") and "FOR UPDATE" in queries[0]
+    assert queries[1].startswith("UPDATE")
+    assert len(mail.outbox) == 1

@@ -33,11 +33,11 @@ import secrets
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from common import mail
 from common.emails import normalised_email
 from common.mail import render_text
 from common.urls import absolute_reverse
@@ -140,7 +140,7 @@ def send_link(enquiry_id: int) -> bool:
             expires_at=expires_at,
         )
         _keep_address(secret, address, expires_at)
-        send_mail(*_message(secret, expires_at), None, [email.strip()])
+        mail.send(*_message(secret, expires_at), [email.strip()])
     return True
 
 
