@@ -207,9 +207,12 @@ def load(directory: Path) -> tuple[list[Notice], list[Problem]]:
 class Registry:
     notices: tuple[Notice, ...]
     _by_version: dict[str, Notice] = field(init=False, repr=False, compare=False)
+    _in_force_on: dict[dt.date, Notice | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_version", {n.version: n for n in self.notices})
+        # The version in force by day: every blank form asks for it (its token names it).
+        object.__setattr__(self, "_in_force_on", {})
 
     @functools.cached_property
     def published(self) -> tuple[Notice, ...]:
@@ -229,10 +232,16 @@ class Registry:
     def in_force(self, today: dt.date | None = None) -> Notice | None:
         """The published version whose effective date is the latest on or before today."""
         today = today or timezone.localdate()
+        known = self._in_force_on
+        if today in known:
+            return known[today]
         current = None
         for notice in self.published:
             if notice.effective <= today:
                 current = notice
+        if len(known) > 31:  # a long-lived process: the days it saw
+            known.clear()
+        known[today] = current
         return current
 
     def upcoming(self, today: dt.date | None = None) -> list[Notice]:
@@ -253,8 +262,8 @@ def notice_directory() -> Path:
 
 
 @functools.lru_cache(maxsize=8)
-def _registry_for(directory: Path) -> Registry:
-    notices, problems = load(directory)
+def _registry_for(directory: Path | str) -> Registry:
+    notices, problems = load(Path(directory))
     if problems:
         raise ImproperlyConfigured(
             "Invalid privacy notice files: " + "; ".join(str(p) for p in problems)
@@ -263,5 +272,6 @@ def _registry_for(directory: Path) -> Registry:
 
 
 def get_registry() -> Registry:
-    """The registry for the configured directory, read once per process."""
-    return _registry_for(notice_directory())
+    """The registry for the configured directory, read once per process (looked up by the
+    setting's own value: a Path made afresh would hash afresh on every call)."""
+    return _registry_for(settings.PRIVACY_NOTICE_DIR)
