@@ -12,6 +12,7 @@ from django.db import connection
 from common import limits
 from pilaro_site.models import RateCounter
 from pilaro_site.tasks import delete_expired_rate_limit_counters
+from tests.servers import clean_env
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 NOW = 1_800_000_000.0  # a window of 600 s starts here: 1_800_000_000 % 600 == 0
@@ -47,6 +48,14 @@ def test_a_key_gets_its_limit_in_a_window_and_again_in_the_next():
     assert (other_key, other_group, next_window) == (True, True, True)
     # Over the limit, nothing more is written: the count stops at the limit.
     assert ("g", "k", int(NOW), 3, int(NOW) + 600) in rows()
+
+
+@pytest.mark.django_db
+def test_without_returning_the_row_count_tells_the_same(monkeypatch):
+    """SQLite before 3.35 has no RETURNING: the same upsert's row count answers."""
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+
+    assert [limits.hit("g", "k", 2, 600, now=NOW) for _ in range(3)] == [True, True, False]
 
 
 @pytest.mark.django_db
@@ -135,3 +144,25 @@ def test_with_a_redis_cache_the_counters_are_in_redis_and_expire_there(redis_cac
     assert b"g:k:" in key
     assert 0 < redis_cache.ttl(key) <= 601
     assert limits.in_redis()
+
+
+def test_the_same_statement_counts_on_sqlite(run_python, tmp_path):
+    """`make run` without DATABASE_URL: SQLite's upsert and RETURNING (3.35+), or, older,
+    the row count; the table made by the same migration."""
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="pilaro_site.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    hit = (
+        "import django; django.setup(); from common import limits;"
+        "print('RESULT', [limits.hit('g', 'k', 3, 86400) for _ in range(4)],"
+        " limits.delete_expired(now=4e9))"
+    )
+
+    migrated = run_python(["manage.py", "migrate", "pilaro_site", "--verbosity", "0"], env)
+    counted = run_python(["-c", hit], env)
+
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    assert counted.returncode == 0, counted.stderr[-3000:]
+    assert "RESULT [True, True, True, False] 1" in counted.stdout.splitlines()
