@@ -50,7 +50,7 @@ def client_network(request: HttpRequest) -> str:
 
 
 def client_key(group: str, request: HttpRequest) -> str:
-    """The rate-limit key (django-ratelimit's `key` signature): a keyed hash of the client's
+    """The rate-limit key of `group`'s limit (common/limits.py): a keyed hash of the client's
     network (client_network), never the address itself."""
     network = client_network(request)
     return hmac.new(settings.SECRET_KEY.encode(), network.encode(), hashlib.sha256).hexdigest()

@@ -188,10 +188,11 @@ if not _default_db["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
-# The cache holds the rate limits' counters, so every worker must see the same one. By
-# default it is a table in our database (pilaro_site/cache.py; made by migrate): shared by
-# all workers of `make serve`, no server to run. A redis:// URL shares it between several
-# machines and takes the load off the database.
+# The rate limits' counters (common/limits.py) follow the cache: with a redis:// URL they
+# are in Redis, shared between several machines and off the database; without one, in a
+# table of their own in our database (made by migrate), shared by all workers of `make
+# serve`, no server to run. The cache itself is then a table in our database too
+# (pilaro_site/cache.py), holding only what may be computed again.
 _cache_url = env_str("CACHE_URL")
 CACHES = {
     "default": env_cache("CACHE_URL", _cache_url)
@@ -408,7 +409,7 @@ CONTACTS_SELF_SERVICE_LINK_MINUTES = env_int("PILARO_SELF_SERVICE_LINK_MINUTES",
 CONTACTS_SELF_SERVICE_SESSION_MINUTES = env_int(
     "PILARO_SELF_SERVICE_SESSION_MINUTES", 15, minimum=1
 )
-# Link requests per client address and per target address (django-ratelimit syntax).
+# Link requests per client address and per target address (5/10m, 100/h, ...: common/limits.py).
 CONTACTS_SELF_SERVICE_CLIENT_RATE = env_str("PILARO_SELF_SERVICE_CLIENT_RATE", "10/h")
 CONTACTS_SELF_SERVICE_ADDRESS_RATE = env_str("PILARO_SELF_SERVICE_ADDRESS_RATE", "5/h")
 # Double opt-in: days a marketing consent ticked on the form waits for its confirmation by
@@ -432,8 +433,8 @@ if not DEBUG and not SITE_URL:
         "address, which every link in every e-mail needs (for example: https://pilaro.no)."
     )
 # Spam and abuse: a form filled faster than this is a bot; a form older than the maximum
-# age is re-issued; POSTs per client address are limited (django-ratelimit, in the cache:
-# shared between app servers when CACHE_URL is Redis).
+# age is re-issued; POSTs per client address are limited (common/limits.py: a table in
+# the database, or Redis when CACHE_URL names one; shared by every worker and server).
 CONTACTS_MIN_FILL_SECONDS = env_int("PILARO_MIN_FILL_SECONDS", 3, minimum=0)
 CONTACTS_FORM_MAX_AGE_SECONDS = env_int("PILARO_FORM_MAX_AGE_SECONDS", 60 * 60 * 24, minimum=60)
 CONTACTS_RATE_LIMIT = env_str("PILARO_RATE_LIMIT", "5/10m")

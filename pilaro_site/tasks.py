@@ -1,4 +1,5 @@
-"""The site's own periodic job: rate-limit counters deleted once their window has ended."""
+"""The site's own periodic job: rate-limit counters deleted once their window has ended,
+and the database cache's expired rows."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import logging
 
 from procrastinate.contrib.django import app
 
+from common import limits
 from jobs.queue import fresh_connection
-from pilaro_site.cache import delete_expired_counters
+from pilaro_site.cache import delete_expired_entries
 
 logger = logging.getLogger(__name__)
 
@@ -23,5 +25,10 @@ CLEANUP_MINUTES = 60
 )
 @fresh_connection
 def delete_expired_rate_limit_counters(timestamp: int) -> None:
-    deleted = delete_expired_counters()
-    logger.info("Rate-limit counters: %s expired rows deleted", deleted)
+    deleted = limits.delete_expired()
+    cached = delete_expired_entries()
+    logger.info(
+        "Rate-limit counters: %s expired rows deleted (and %s expired cache rows)",
+        deleted,
+        cached,
+    )

@@ -37,6 +37,13 @@ REQUIRED_CONSENT_ERRORS = {
 }
 
 
+def trips_honeypot(data) -> bool:
+    """The hidden field filled in: a bot. Read from the posted data before the form is even
+    built, and answered before the rate limit counts it, so that a flood of bots costs
+    little."""
+    return bool(data.get("website"))
+
+
 class EnquiryForm(forms.Form):
     name = SingleLineField(
         label="Navn",
@@ -162,6 +169,8 @@ class EnquiryForm(forms.Form):
             self.token_problem = "expired"
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             self.token_problem = "invalid"
+        else:
+            self.fill_seconds = time.time() - self.token_data.issued_at
 
     def _shown_notice(self) -> Notice | None:
         if self.token_data is None:
@@ -206,9 +215,19 @@ class EnquiryForm(forms.Form):
 
     @property
     def trips_honeypot(self) -> bool:
-        """The hidden field filled in: a bot. Answered before any validation, and before
-        the rate limit counts it, so that a flood of bots costs little."""
-        return bool(self.data.get("website"))
+        return trips_honeypot(self.data)
+
+    @property
+    def token_usable(self) -> bool:
+        """The token is signed by us, young enough, and names a version that may be shown:
+        known before any field is validated."""
+        return self.token_problem is None and self._shown_notice() is not None
+
+    @property
+    def sent_too_fast(self) -> bool:
+        """Sent faster than a person fills the form in, by its token's time (a usable token
+        only): a bot's, or a browser's autofill. Known before any field is validated."""
+        return self.token_usable and self.fill_seconds < settings.CONTACTS_MIN_FILL_SECONDS
 
     def outcome(self) -> Outcome:
         """What the view should do with this post. After STORE and QUARANTINE,
@@ -220,8 +239,7 @@ class EnquiryForm(forms.Form):
                 self._reissue_token()
                 return Outcome.RESEND
             return Outcome.INVALID
-        self.fill_seconds = time.time() - self.token_data.issued_at
-        if self.fill_seconds < settings.CONTACTS_MIN_FILL_SECONDS:
+        if self.sent_too_fast:
             return Outcome.QUARANTINE  # filled in faster than a person can
         return Outcome.STORE
 

@@ -11,36 +11,39 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
 
+from common import limits
 from common.clients import client_key
 from contacts.intake import quarantine, submission
-from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome
+from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome, trips_honeypot
 from contacts.models import Enquiry, FormLocation
 from pagecache import shared_page
 
 logger = logging.getLogger(__name__)
 
-
-def _rate(group: str, request: HttpRequest) -> str:
-    return settings.CONTACTS_RATE_LIMIT
+RATE_GROUP = "contacts.contact"
 
 
 def _over_the_limit(request: HttpRequest) -> bool:
-    """Count this POST against its client's limit. If the cache is down, let it through:
-    losing a real enquiry is worse than a few minutes without a rate limit."""
+    """Count this POST against its client's limit. If the counters cannot be reached, let
+    it through: losing a real enquiry is worse than a few minutes without a rate limit."""
     try:
-        return is_ratelimited(
-            request,
-            group="contacts.contact",
-            key=client_key,
-            rate=_rate,
-            method="POST",
-            increment=True,
+        return limits.over_rate(
+            RATE_GROUP, client_key(RATE_GROUP, request), settings.CONTACTS_RATE_LIMIT
         )
-    except Exception as exc:  # the cache backend's own connection errors vary by backend
-        logger.error("Callback form: rate limit cache unavailable (%s)", type(exc).__name__)
+    except Exception as exc:  # the store's own connection errors vary (database, Redis)
+        logger.error("Callback form: rate limit store unavailable (%s)", type(exc).__name__)
         return False
+
+
+def _quarantine_has_room() -> bool:
+    """quarantine.has_room; if the database cannot answer, the post goes on, and the store
+    answers it (503) as it answers any post then."""
+    try:
+        return quarantine.has_room()
+    except DatabaseError as exc:
+        logger.error("Callback form: database error (%s) counting quarantine", type(exc).__name__)
+        return True
 
 
 def _see_other(url: str) -> HttpResponse:
@@ -59,11 +62,19 @@ def _form_page(request: HttpRequest, form: EnquiryForm, status: int = 200) -> Ht
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, EnquiryForm(location=FormLocation.CONTACT_PAGE))
-    form = EnquiryForm(request.POST)
-    if form.trips_honeypot:
+    # In order of cost, the cheapest refusal first: the hidden field (before the form is
+    # built), the token's signature and age (read as the form is built), the quarantine's
+    # hour for a post sent too fast; only then the rate limit's write and the fields.
+    if trips_honeypot(request.POST):
         logger.info("Callback form: spam trap tripped, nothing stored")
         return _see_other(reverse("contacts:thanks"))
-    if _over_the_limit(request):
+    form = EnquiryForm(request.POST)
+    if form.sent_too_fast and not _quarantine_has_room():
+        logger.warning("Callback form: quarantine full for this hour, a too fast post discarded")
+        return _see_other(reverse("contacts:thanks"))
+    # A post whose token cannot be used is answered with the form again (400) and uses
+    # up none of the client's posts.
+    if form.token_usable and _over_the_limit(request):
         logger.warning("Callback form: rate limit reached")
         return render(request, "contacts/too_many.html", status=429)
 

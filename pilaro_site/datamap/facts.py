@@ -9,11 +9,9 @@ import math
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
-from django_ratelimit.core import _split_rate  # "5/10m" -> (5, 600), as it counts them
 
-from pilaro_site.cache import DatabaseCache
+from common import limits
 from pilaro_site.tasks import CLEANUP_MINUTES
 from privacy.datamap import AUDIENCES, amount, get_data_map
 
@@ -27,7 +25,7 @@ RATES = (
 def counter_minutes() -> int:
     """At most how long a rate-limit counter is kept: its window (the longest of the site's
     rates), and then until the hourly clean-up (or Redis, sooner) deletes it."""
-    longest = max(_split_rate(getattr(settings, name))[1] for name in RATES)
+    longest = max(limits.parse_rate(getattr(settings, name))[1] for name in RATES)
     return math.ceil(longest / 60) + CLEANUP_MINUTES
 
 
@@ -57,12 +55,9 @@ def cookie_table() -> str:
 
 
 def _where_counters_live() -> str:
-    cache = caches["default"]
-    if isinstance(cache, DatabaseCache):
-        return "i en egen tabell i databasen til nettstedet"
-    if "redis" in type(cache).__module__.lower():
+    if limits.in_redis():
         return "i et felles mellomlager (Redis) som serverne deler"
-    return "i minnet på serveren"
+    return "i en egen tabell i databasen til nettstedet"
 
 
 def rate_limit_storage() -> str:

@@ -18,7 +18,8 @@ ABUSE = Activity(
     subjects=("besøkende som sender et skjema",),
     data="Hashverdier av IP-adressen og av e-postadressen, laget med en hemmelig nøkkel, med "
     "en teller. Ikke selve adressene.",
-    stores=("cache:rate-limits",),
+    # In the database's table, or in Redis when CACHE_URL names one (common/limits.py).
+    stores=("pilaro_site.RateCounter.key_hash", "cache:rate-limits"),
     recipients=(HOSTING,),
     retention=(
         Period(

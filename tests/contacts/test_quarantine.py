@@ -10,7 +10,9 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts.calendar import callback_due
@@ -20,6 +22,7 @@ from contacts.intake.shown import build_submission
 from contacts.models import AuditEntry, Enquiry, ErasureRecord, Notification
 from contacts.retention import erasure
 from contacts.retention.rules import retention_date
+from pilaro_site.models import RateCounter
 from privacy.registry import get_registry
 from tests.concurrency import run_at_once
 from tests.contacts.factories import make_enquiry
@@ -348,3 +351,27 @@ def test_the_admin_index_links_to_the_enquiries_in_quarantine(client, alice):
 
     assert "i karantene" not in without
     assert re.search(r'href="[^"]*\?status=karantene"><strong>1</strong> i karantene', html)
+
+
+@pytest.mark.django_db
+def test_once_the_hour_is_full_a_fast_post_is_discarded_before_its_fields_with_no_write(
+    client, fast, settings
+):
+    """The hour's quarantine is read before the fields are validated and before the rate
+    limit counts: a flood of fast bots costs one read each, no write."""
+    settings.CONTACTS_QUARANTINE_MAX_PER_HOUR = 1
+    shown = timezone.now()
+    post(client, shown, fast(shown)[1])
+    hits = list(RateCounter.objects.values_list("hits", flat=True))
+    _, invalid = fast(shown, email="kari@")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, shown, invalid)
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert response.status_code == 303
+    assert response["Location"] == "/kontakt/takk/"
+    assert len(statements) == 1
+    assert statements[0].startswith("SELECT COUNT(*)")
+    assert list(RateCounter.objects.values_list("hits", flat=True)) == hits == [1]
+    assert Enquiry.objects.count() == 1

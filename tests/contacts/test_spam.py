@@ -4,11 +4,13 @@ test_quarantine.py) and the rate limit."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from common.clients import client_key
 from contacts.models import Enquiry, Notification
+from pilaro_site.models import RateCounter
 
 pytestmark = pytest.mark.django_db
 
@@ -86,13 +88,13 @@ def test_the_rate_limit_is_per_client_address(client, fresh_form, settings):
     assert (first.status_code, other.status_code, again.status_code) == (303, 303, 429)
 
 
-def test_the_cache_never_holds_the_client_address(client, fresh_form, settings):
+def test_the_counters_never_hold_the_client_address(client, fresh_form, settings):
     address = "198.51.100.77"
     client.post("/kontakt/", fresh_form(), REMOTE_ADDR=address)
 
-    keys = list(cache._cache.keys())  # local-memory cache in tests
-    assert keys
-    assert not any(address in key for key in keys)
+    [counter] = RateCounter.objects.all()
+    assert address not in f"{counter.scope} {counter.key_hash}"
+    assert counter.key_hash == client_key("g", RequestFactory().post("/", REMOTE_ADDR=address))
     key = client_key("g", RequestFactory().post("/", REMOTE_ADDR=address))
     assert address not in key and len(key) == 64
     settings.SECRET_KEY = "another-secret-gives-another-key-" + "x" * 20
@@ -108,3 +110,71 @@ def test_behind_a_proxy_the_address_it_appended_is_the_client(settings):
 
     # A client cannot dodge the limit by sending its own X-Forwarded-For in front.
     assert client_key("g", a) == client_key("g", b) != client_key("g", c)
+
+
+# --- Refused in order of cost: the honeypot, the token, then the rate limit's write -------
+
+
+def _statements(client, data, **extra) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        status = client.post("/kontakt/", data, **extra).status_code
+    return status, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_honeypot_post_touches_no_table(client, fresh_form):
+    status, statements = _statements(client, fresh_form(website="https://spam.example"))
+
+    assert (status, statements) == (303, [])
+
+
+def test_a_post_whose_token_cannot_be_used_uses_up_none_of_the_client_s_posts(
+    client, fresh_form, settings
+):
+    settings.CONTACTS_RATE_LIMIT = "1/m"
+
+    forged = [client.post("/kontakt/", fresh_form(token="forged")) for _ in range(2)]
+    person = client.post("/kontakt/", fresh_form())
+
+    assert [r.status_code for r in forged] == [400, 400]
+    assert "Skjemaet kunne ikke leses" in forged[1].content.decode()
+    assert person.status_code == 303
+    assert not RateCounter.objects.filter(hits__gt=1).exists()
+
+
+def test_a_post_counts_its_limit_in_one_statement_without_a_lock(client, fresh_form):
+    status, statements = _statements(client, fresh_form())
+
+    counted = [s for s in statements if "pilaro_rate_counter" in s]
+    assert status == 303
+    assert len(counted) == 1
+    assert counted[0].startswith("INSERT INTO pilaro_rate_counter")
+    assert not any("advisory" in s for s in statements)
+
+
+def test_over_the_limit_a_post_writes_nothing_more(client, fresh_form, settings):
+    settings.CONTACTS_RATE_LIMIT = "1/m"
+    client.post("/kontakt/", fresh_form())
+
+    statuses = [client.post("/kontakt/", fresh_form()).status_code for _ in range(2)]
+
+    assert statuses == [429, 429]
+    assert list(RateCounter.objects.values_list("hits", flat=True)) == [1]
+
+
+def test_a_counter_store_down_lets_the_post_through_with_one_error_line(
+    client, fresh_form, monkeypatch, caplog
+):
+    from common import limits
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(limits, "over_rate", down)
+    address = "198.51.100.78"
+    response = client.post("/kontakt/", fresh_form(), REMOTE_ADDR=address)
+
+    [line] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert response.status_code == 303
+    assert Enquiry.objects.count() == 1
+    assert line.getMessage() == "Callback form: rate limit store unavailable (ConnectionError)"
+    assert address not in caplog.text

@@ -171,7 +171,7 @@ def test_a_cache_down_sends_nothing_and_answers_the_same(client, kari, mailoutbo
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(views, "is_ratelimited", down)
+    monkeypatch.setattr(views.limits, "over_rate", down)
     status, location, _ = answer(client, "kari@example.no")
 
     assert (status, location) == (303, BASE + "sendt/")

@@ -175,6 +175,30 @@ def test_a_redis_cache_url_is_shared_between_processes(run_python):
     assert f"RESULT {value}" in read.stdout.splitlines()
 
 
+def test_with_a_redis_cache_url_processes_share_one_rate_limit(run_python):
+    """The rate limits' counters follow the cache (common/limits.py): in Redis, one count for
+    every process, and nothing in the database (which this environment cannot even reach)."""
+    env = clean_env(
+        **{
+            **PRODUCTION_ENV,
+            "CACHE_URL": "redis://127.0.0.1:6379/15",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        }
+    )
+    key = secrets.token_hex(8)
+    hit = (
+        "import django; django.setup(); from common import limits;"
+        f"print('RESULT', [limits.hit('settings-test', '{key}', 3, 86400) for _ in range(2)])"
+    )
+
+    first, second = run_python(["-c", hit], env), run_python(["-c", hit], env)
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert "RESULT [True, True]" in first.stdout.splitlines()
+    assert "RESULT [True, False]" in second.stdout.splitlines()
+
+
 # In a process of its own, as an app server runs: two requests through the WSGI application,
 # with the first request's database connection killed in between, as a database restart
 # would. (The test client keeps Django from closing connections, so it cannot show this.)

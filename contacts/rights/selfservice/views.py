@@ -20,8 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django_ratelimit.core import is_ratelimited
 
+from common import limits
 from common.clients import client_key
 from contacts.rights.selfservice import actions, links, session
 from contacts.rights.selfservice.forms import LinkRequestForm
@@ -66,15 +66,13 @@ def _address_key(address: str) -> str:
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
-def _over(request: HttpRequest, group: str, key, rate: str) -> bool:
-    """Count this POST against a limit. If the cache is down, count it as over: a link
-    not sent is better than an inbox flooded."""
+def _over(group: str, key: str, rate: str) -> bool:
+    """Count this POST against a limit. If the counters cannot be reached, count it as
+    over: a link not sent is better than an inbox flooded."""
     try:
-        return is_ratelimited(
-            request, group=group, key=key, rate=rate, method="POST", increment=True
-        )
-    except Exception as exc:  # the cache backend's own connection errors vary by backend
-        logger.error("Dine opplysninger: rate limit cache unavailable (%s)", type(exc).__name__)
+        return limits.over_rate(group, key, rate)
+    except Exception as exc:  # the store's own connection errors vary (database, Redis)
+        logger.error("Dine opplysninger: rate limit store unavailable (%s)", type(exc).__name__)
         return True
 
 
@@ -93,17 +91,16 @@ def request_link(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, LinkRequestForm())
     client_over = _over(
-        request, "selfservice.client", client_key, settings.CONTACTS_SELF_SERVICE_CLIENT_RATE
+        "selfservice.client",
+        client_key("selfservice.client", request),
+        settings.CONTACTS_SELF_SERVICE_CLIENT_RATE,
     )
     form = LinkRequestForm(request.POST)
     if not form.is_valid():
         return _form_page(request, form, status=400)
     address = form.cleaned_data["email"]
     address_over = _over(
-        request,
-        "selfservice.address",
-        lambda group, request: _address_key(address),
-        settings.CONTACTS_SELF_SERVICE_ADDRESS_RATE,
+        "selfservice.address", _address_key(address), settings.CONTACTS_SELF_SERVICE_ADDRESS_RATE
     )
     if client_over or address_over:
         logger.warning("Dine opplysninger: link request over the rate limit, nothing sent")
