@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 
 import psycopg
 
-from bench import BenchError, load, mail, targets, wrk
+from bench import BenchError, cost, flood_proxy, load, mail, targets, wrk
 from bench.admin_session import USERNAME
 from bench.mailsink import MailSink
 from bench.proxy import NGINX, TlsProxy
@@ -84,14 +84,16 @@ class Plan:
     admin_requests: int
     purge_small: int
     purge_large: int
+    cost_posts: int  # each kind of post measured alone (bench/cost.py), paced at cost_rate
+    cost_rate: float
 
 
-FULL = Plan(10, 15, 10, 50, 5, 100_000, 200, 100_000, 1_000_000)
+FULL = Plan(10, 15, 10, 50, 5, 100_000, 200, 100_000, 1_000_000, 200, 40)
 # The form phase posts until a second before its end, on os.time()'s whole seconds: its
 # posting window is between form_seconds - 2 and form_seconds - 1 seconds long, so a
 # smoke run needs 3 for a window of at least one second (with 2 it could be 10 ms, and
 # a loaded machine then stored nothing to check).
-SMOKE = Plan(1, 3, 1.5, 10, 10, 2_000, 10, 500, 5_000)
+SMOKE = Plan(1, 3, 1.5, 10, 10, 2_000, 10, 500, 5_000, 10, 10)
 
 
 def log(message: str) -> None:
@@ -168,9 +170,12 @@ class Bench:
         query = "SELECT id, extract(epoch FROM received_at)::float8 FROM contacts_enquiry"
         return dict(self.sql(f"{query} WHERE id > %s", (after,)))
 
-    def start(self, **overrides: str) -> None:
+    def start(self, **overrides: str | None) -> None:
+        """gunicorn with the bench's environment and `overrides` (None: the variable
+        unset, so the setting's default)."""
         self.stop()
-        self.server = AppServer({**self.env, **overrides}, port=self.port)
+        env = {k: v for k, v in {**self.env, **overrides}.items() if v is not None}
+        self.server = AppServer(env, port=self.port)
         # Warm every worker: imports, first renders, connections.
         for _ in range(50):
             for path in ("/", "/personvern/", "/kontakt/"):
@@ -340,7 +345,6 @@ class Bench:
         # The people's posts, in the inbox; the bots' valid ones are in quarantine.
         stored = self.inbox()[0][0] - before
         quarantined = self.sql(QUARANTINED)[0][0]
-        self.start()
         return {
             "unloaded": unloaded,
             "loaded": loaded,
@@ -497,9 +501,14 @@ def measure(bench: Bench, smoke: bool) -> dict:
             "reading": bench.reading(),
         }
         results["reading_through_proxy"] = bench.reading_through_proxy(results["reading"])
+        results["form"] = bench.form()
+        results["cost"] = {"valid": cost.valid(bench)}
+        results["flood"] = bench.flood()  # leaves its server running, for the bots' cost
+        results["cost"] |= cost.bots(bench, results["flood"]["quarantined"], QUARANTINE_CAP)
+        results["flood_proxy"] = flood_proxy.measure(bench, FLOOD_RATE, QUARANTINE_CAP)
+        results["cost"]["over_limit"] = cost.over_limit(bench)
+        bench.start()
         results |= {
-            "form": bench.form(),
-            "flood": bench.flood(),
             "mail": bench.mail(),
             "weight": bench.weight(),
             "admin": bench.admin(),
