@@ -101,10 +101,8 @@ def postmaster(database_url: str) -> int | None:
     when that backend is not a process of this machine (a server elsewhere)."""
     with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as conn:
         backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-    found = stat(backend)
-    if not found or not BACKEND.match(title(backend)):
-        return None
-    return found.ppid
+        found, name = stat(backend), title(backend)  # while the backend is alive
+    return found.ppid if found and BACKEND.match(name) else None
 
 
 @dataclass

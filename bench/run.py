@@ -111,6 +111,8 @@ def bench_env(database_url: str, port: int, mail_port: int = 25) -> dict[str, st
         EMAIL_URL=f"smtp://127.0.0.1:{mail_port}",
         PILARO_NOTIFY_EMAILS="bench@example.invalid",
         PILARO_SITE_URL=f"http://127.0.0.1:{port}",
+        # nginx (bench/proxy.py) passes the name its clients use, localhost.
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         # The bench's clients stand behind one "proxy": many addresses, one limit each.
         PILARO_TRUSTED_PROXIES="1",
         PILARO_RATE_LIMIT="100000/m",
