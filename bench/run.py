@@ -1,9 +1,11 @@
 """`make bench`: the site under gunicorn with production settings, measured against itself.
 
-Every figure is a ratio or a percentile from this run, on this machine: readers against a
-static file of the same size from the same server, form submissions, a spam flood, the
-staff e-mails (sent by the job worker to a local mail sink), the admin at 100,000
-enquiries, the purge of a million, and page weight. Writes bench/results.json and prints
+Every figure is a ratio or a percentile from this run, on this machine, or CPU counted per
+request: readers against a static file of the same size from the same server, form
+submissions, the CPU each kind of post costs in gunicorn, the job worker and PostgreSQL
+(bench/cost.py), a spam flood direct and through nginx (bench/flood_proxy.py), the staff
+e-mails (sent by the job worker to a local mail sink), the admin at 100,000 enquiries,
+the purge of a million, and page weight. Writes bench/results.json and prints
 a table (the targets are in bench/targets.py). `--smoke` does all of it in seconds, so
 that `make test` keeps it from rotting; its speed figures mean nothing, its correctness
 checks hold.
