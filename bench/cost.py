@@ -24,6 +24,7 @@ server, and what others did in either window is left as noise, reported apart
 
 from __future__ import annotations
 
+import sys
 import time
 from urllib.parse import urlparse
 
@@ -73,6 +74,8 @@ def paced_phase(bench, *load_args: str, mail: bool = False) -> dict:
     time.sleep(TAIL_SECONDS)
     used = meter.stop().minus(idle)
     per_post = {group: ms / posts for group, ms in used.ms.items()}
+    shown = ", ".join(f"{group} {ms:.2f}" for group, ms in per_post.items())
+    print(f"[bench] cost {' '.join(load_args) or 'valid'}: ms per post: {shown}", file=sys.stderr)
     app = ("gunicorn", "worker", "postgres")
     return {
         "posts": posts,

@@ -11,6 +11,7 @@ posts nothing, against the same reading without a flood, measured first.
 
 from __future__ import annotations
 
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -75,4 +76,7 @@ def measure(bench, rate: int, quarantine_cap: int) -> dict:
             flooded = _flooded(bench, proxy, rate, sources, users)
             rps = flooded["loaded"]["requests_per_second"]
             results[name] = {**flooded, "ratio": rps / unloaded["requests_per_second"]}
+            print(f"[bench] flood through nginx, {name}: {results[name]['ratio']:.2f} of "
+                  f"{unloaded['requests_per_second']:.0f}/s, bots {flooded['bot_statuses']}",
+                  file=sys.stderr)  # fmt: skip
     return results
