@@ -58,8 +58,8 @@ def _wait_for_mail(bench, expected: int) -> None:
         time.sleep(0.05)
 
 
-def paced_phase(bench, *load_args: str, mail: bool = False) -> dict:
-    """One paced phase of `cost_posts` posts, metered; CPU ms per post by group."""
+def paced_phase(bench, kind: str, *load_args: str, mail: bool = False) -> dict:
+    """One paced phase of `cost_posts` posts of one kind, metered; CPU ms per post by group."""
     posts, rate = bench.plan.cost_posts, bench.plan.cost_rate
     bench.settle()  # no e-mail of an earlier phase left to send,
     time.sleep(QUIET_SECONDS)  # and no request of an earlier phase still being answered
@@ -75,7 +75,7 @@ def paced_phase(bench, *load_args: str, mail: bool = False) -> dict:
     used = meter.stop().minus(idle)
     per_post = {group: ms / posts for group, ms in used.ms.items()}
     shown = ", ".join(f"{group} {ms:.2f}" for group, ms in per_post.items())
-    print(f"[bench] cost {' '.join(load_args) or 'valid'}: ms per post: {shown}", file=sys.stderr)
+    print(f"[bench] cost, {kind}: ms per post: {shown}", file=sys.stderr)
     app = ("gunicorn", "worker", "postgres")
     return {
         "posts": posts,
@@ -96,7 +96,7 @@ def paced_phase(bench, *load_args: str, mail: bool = False) -> dict:
 def valid(bench) -> dict:
     """Valid submissions (the server as started by default: no minimum fill time), each
     through to its staff e-mail."""
-    return paced_phase(bench, mail=True)
+    return paced_phase(bench, "valid", mail=True)
 
 
 def bots(bench, quarantined: int, cap: int) -> dict:
@@ -105,8 +105,8 @@ def bots(bench, quarantined: int, cap: int) -> dict:
     if quarantined < cap:  # fill the hour's quarantine first, outside the measure
         bench.python("bench.load", "paced", bench.base, f"--count={cap - quarantined}")
     return {
-        "honeypot": paced_phase(bench, "--honeypot"),
-        "too_fast": paced_phase(bench),
+        "honeypot": paced_phase(bench, "honeypot", "--honeypot"),
+        "too_fast": paced_phase(bench, "too_fast"),
     }
 
 
@@ -117,4 +117,4 @@ def over_limit(bench) -> dict:
     bench.start(PILARO_RATE_LIMIT=None)
     spend = ["--count=20", f"--address={OVER_LIMIT_ADDRESS}"]
     bench.python("bench.load", "paced", bench.base, *spend)
-    return paced_phase(bench, f"--address={OVER_LIMIT_ADDRESS}")
+    return paced_phase(bench, "over_limit", f"--address={OVER_LIMIT_ADDRESS}")
