@@ -5,10 +5,15 @@ GET a form, read its tokens, POST it, as many virtual visitors at once.
 
     python -m bench.load spam BASE --users 16 --seconds 10 --rate 100
     python -m bench.load people BASE --users 2 --seconds 10 --wait 2.2
-    python -m bench.load paced BASE --count 50 --rate 5
+    python -m bench.load paced BASE --count 50 --rate 5 [--honeypot] [--address A]
 
 runs one of them and prints one JSON line: the answers by status, and the errors.
 A page without the form's tokens stops the run with an error (exit status 1).
+
+Through nginx (an https:// BASE, `--cafile` its certificate), `spam --sources N` binds the
+bots' connections to N loopback addresses of their own, 127.0.0.2 onwards (Linux answers on
+all of 127/8), so that nginx sees N clients: it sets X-Forwarded-For itself, and the header
+the visitors send is replaced.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import asyncio
 import json
 import random
 import re
+import socket
+import ssl
 import sys
 import time
 from dataclasses import dataclass, field
@@ -74,6 +81,8 @@ class Visitor:
 
     def _headers(self) -> dict[str, str]:
         headers = {"X-Forwarded-For": self.address}
+        if self.base.startswith("https://"):  # Django checks a secure POST's origin
+            headers["Origin"] = self.base
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return headers
@@ -105,27 +114,57 @@ class Visitor:
             return r.status
 
 
-async def _run(base: str, users: int, seconds: float, visit) -> Tally:
+def source_address(index: int) -> str:
+    """The loopback address of the index-th client through the proxy (127.0.0.1 is wrk's)."""
+    return f"127.0.0.{2 + index}"
+
+
+def _connector(limit: int, source: str | None, cafile: str | None) -> aiohttp.TCPConnector:
+    return aiohttp.TCPConnector(
+        limit=limit,
+        local_addr=(source, 0) if source else None,
+        family=socket.AF_INET if source else 0,
+        ssl=ssl.create_default_context(cafile=cafile) if cafile else True,
+    )
+
+
+async def _run(
+    base: str, users: int, seconds: float, visit, sources: int = 0, cafile: str | None = None
+) -> Tally:
+    """`users` visitors at once until `seconds` have passed; with `sources`, the visitors
+    take turns among that many source addresses (one connection pool each)."""
     tally = Tally()
     deadline = time.monotonic() + seconds
-    connector = aiohttp.TCPConnector(limit=users)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    pools = [
+        aiohttp.ClientSession(
+            connector=_connector(-(-users // sources), source_address(i), cafile)
+        )
+        for i in range(sources)
+    ] or [aiohttp.ClientSession(connector=_connector(users, None, cafile))]
 
-        async def user() -> None:
-            visitor = Visitor(session, base)
-            while time.monotonic() < deadline:
-                try:
-                    await visit(visitor, tally)
-                except (TimeoutError, aiohttp.ClientError):  # not MarkupMissing: that stops
-                    tally.errors += 1
+    async def user(index: int) -> None:
+        visitor = Visitor(pools[index % len(pools)], base)
+        while time.monotonic() < deadline:
+            try:
+                await visit(visitor, tally)
+            except (TimeoutError, aiohttp.ClientError):  # not MarkupMissing: that stops
+                tally.errors += 1
 
-        await asyncio.gather(*(user() for _ in range(users)))
+    try:
+        await asyncio.gather(*(user(i) for i in range(users)))
+    finally:
+        for pool in pools:
+            await pool.close()
     return tally
 
 
-async def _submit(visitor: Visitor, tally: Tally, wait: float = 0.0) -> None:
+async def _submit(
+    visitor: Visitor, tally: Tally, wait: float = 0.0, honeypot: bool = False
+) -> None:
     started = time.perf_counter()
     data = await visitor.form()
+    if honeypot:
+        data["website"] = "https://spam.example"
     if wait:
         await asyncio.sleep(wait)
     status = await visitor.post(data)
@@ -139,9 +178,12 @@ def submissions(base: str, users: int, seconds: float, wait: float = 0.0) -> Tal
     return asyncio.run(_run(base, users, seconds, lambda v, t: _submit(v, t, wait)))
 
 
-def spam_flood(base: str, users: int, seconds: float, rate: float) -> Tally:
+def spam_flood(
+    base: str, users: int, seconds: float, rate: float, sources: int = 0, cafile: str | None = None
+) -> Tally:
     """Bots from many addresses, `rate` form submissions a second in all: half fill the
-    honeypot, half post at once after the GET (too fast for a person)."""
+    honeypot, half post at once after the GET (too fast for a person). Through a proxy,
+    `sources` addresses of their own (see the module's doc)."""
     interval = users / rate
 
     async def bot(visitor: Visitor, tally: Tally) -> None:
@@ -153,12 +195,16 @@ def spam_flood(base: str, users: int, seconds: float, rate: float) -> Tally:
         tally.count(await visitor.post(data))
         await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
 
-    return asyncio.run(_run(base, users, seconds, bot))
+    return asyncio.run(_run(base, users, seconds, bot, sources, cafile))
 
 
-def paced(base: str, count: int, rate: float) -> Tally:
+def paced(
+    base: str, count: int, rate: float, honeypot: bool = False, address: str | None = None
+) -> Tally:
     """`count` valid submissions started `rate` a second (each a new visitor: GET, POST at
-    once), whether or not the ones before have been answered: a steady trickle."""
+    once), whether or not the ones before have been answered: a steady trickle. With
+    `honeypot`, each fills the hidden field; with `address`, all come from that client
+    address (X-Forwarded-For), so that the app's rate limit counts them together."""
 
     async def trickle() -> Tally:
         tally = Tally()
@@ -166,8 +212,10 @@ def paced(base: str, count: int, rate: float) -> Tally:
 
             async def visitor(index: int) -> None:
                 await asyncio.sleep(index / rate)
+                visitor = Visitor(session, base)
+                visitor.address = address or visitor.address
                 try:
-                    await _submit(Visitor(session, base), tally)
+                    await _submit(visitor, tally, honeypot=honeypot)
                 except (TimeoutError, aiohttp.ClientError):
                     tally.errors += 1
 
@@ -179,11 +227,13 @@ def paced(base: str, count: int, rate: float) -> Tally:
 
 def _generate(args: argparse.Namespace) -> Tally:
     if args.kind == "paced":
-        return paced(args.base, args.count, args.rate)
+        return paced(args.base, args.count, args.rate, args.honeypot, args.address)
     if args.users is None or args.seconds is None:
         raise SystemExit(f"bench.load {args.kind}: --users and --seconds are required")
     if args.kind == "spam":
-        return spam_flood(args.base, args.users, args.seconds, args.rate)
+        return spam_flood(
+            args.base, args.users, args.seconds, args.rate, args.sources, args.cafile
+        )
     return submissions(args.base, args.users, args.seconds, args.wait)
 
 
@@ -198,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
         "--rate", type=float, default=100, help="spam, paced: submissions a second"
     )
     parser.add_argument("--wait", type=float, default=0.0, help="people: seconds to fill in")
+    parser.add_argument("--honeypot", action="store_true", help="paced: fill the hidden field")
+    parser.add_argument("--address", help="paced: one client address for every post")
+    parser.add_argument("--sources", type=int, default=0, help="spam: loopback source addresses")
+    parser.add_argument("--cafile", help="a certificate to trust for an https:// BASE")
     args = parser.parse_args(argv)
     try:
         tally = _generate(args)

@@ -1,9 +1,11 @@
 """`make bench`: the site under gunicorn with production settings, measured against itself.
 
-Every figure is a ratio or a percentile from this run, on this machine: readers against a
-static file of the same size from the same server, form submissions, a spam flood, the
-staff e-mails (sent by the job worker to a local mail sink), the admin at 100,000
-enquiries, the purge of a million, and page weight. Writes bench/results.json and prints
+Every figure is a ratio or a percentile from this run, on this machine, or CPU counted per
+request: readers against a static file of the same size from the same server, form
+submissions, the CPU each kind of post costs in gunicorn, the job worker and PostgreSQL
+(bench/cost.py), a spam flood direct and through nginx (bench/flood_proxy.py), the staff
+e-mails (sent by the job worker to a local mail sink), the admin at 100,000 enquiries,
+the purge of a million, and page weight. Writes bench/results.json and prints
 a table (the targets are in bench/targets.py). `--smoke` does all of it in seconds, so
 that `make test` keeps it from rotting; its speed figures mean nothing, its correctness
 checks hold.
@@ -34,7 +36,7 @@ from urllib.parse import urlparse
 
 import psycopg
 
-from bench import BenchError, load, mail, targets, wrk
+from bench import BenchError, cost, flood_proxy, load, mail, targets, wrk
 from bench.admin_session import USERNAME
 from bench.mailsink import MailSink
 from bench.proxy import NGINX, TlsProxy
@@ -71,6 +73,7 @@ PENDING_MAIL = (
 # Waiting for the e-mails gives up after this long without a new one; a failed send is
 # retried 10 s later (PILARO_NOTIFY_FIRST_RETRY_SECONDS), so this outlasts one retry.
 MAIL_QUIET_SECONDS = 15
+PURGE_TIMEOUT_SECONDS = 1800
 
 
 @dataclass(frozen=True)
@@ -84,14 +87,16 @@ class Plan:
     admin_requests: int
     purge_small: int
     purge_large: int
+    cost_posts: int  # each kind of post measured alone (bench/cost.py), paced at cost_rate
+    cost_rate: float
 
 
-FULL = Plan(10, 15, 10, 50, 5, 100_000, 200, 100_000, 1_000_000)
+FULL = Plan(10, 15, 10, 50, 5, 100_000, 200, 100_000, 1_000_000, 200, 40)
 # The form phase posts until a second before its end, on os.time()'s whole seconds: its
 # posting window is between form_seconds - 2 and form_seconds - 1 seconds long, so a
 # smoke run needs 3 for a window of at least one second (with 2 it could be 10 ms, and
 # a loaded machine then stored nothing to check).
-SMOKE = Plan(1, 3, 1.5, 10, 10, 2_000, 10, 500, 5_000)
+SMOKE = Plan(1, 3, 1.5, 10, 10, 2_000, 10, 500, 5_000, 10, 10)
 
 
 def log(message: str) -> None:
@@ -109,6 +114,8 @@ def bench_env(database_url: str, port: int, mail_port: int = 25) -> dict[str, st
         EMAIL_URL=f"smtp://127.0.0.1:{mail_port}",
         PILARO_NOTIFY_EMAILS="bench@example.invalid",
         PILARO_SITE_URL=f"http://127.0.0.1:{port}",
+        # nginx (bench/proxy.py) passes the name its clients use, localhost.
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         # The bench's clients stand behind one "proxy": many addresses, one limit each.
         PILARO_TRUSTED_PROXIES="1",
         PILARO_RATE_LIMIT="100000/m",
@@ -135,9 +142,9 @@ class Bench:
     def manage(self, *args: str, debug: bool = False) -> str:
         return manage(list(args), {**self.env, "DJANGO_DEBUG": "1" if debug else "0"})
 
-    def python(self, module: str, *args: str) -> dict:
+    def python(self, module: str, *args: str, timeout: float = 600) -> dict:
         """`python -m module args` with the bench's environment; its last line, as JSON."""
-        output = run([str(BIN / "python"), "-m", module, *args], self.env)
+        output = run([str(BIN / "python"), "-m", module, *args], self.env, timeout)
         return json.loads(output.strip().splitlines()[-1])
 
     def sql(self, query: str, params: tuple = ()) -> list[tuple]:
@@ -168,9 +175,12 @@ class Bench:
         query = "SELECT id, extract(epoch FROM received_at)::float8 FROM contacts_enquiry"
         return dict(self.sql(f"{query} WHERE id > %s", (after,)))
 
-    def start(self, **overrides: str) -> None:
+    def start(self, **overrides: str | None) -> None:
+        """gunicorn with the bench's environment and `overrides` (None: the variable
+        unset, so the setting's default)."""
         self.stop()
-        self.server = AppServer({**self.env, **overrides}, port=self.port)
+        env = {k: v for k, v in {**self.env, **overrides}.items() if v is not None}
+        self.server = AppServer(env, port=self.port)
         # Warm every worker: imports, first renders, connections.
         for _ in range(50):
             for path in ("/", "/personvern/", "/kontakt/"):
@@ -340,7 +350,6 @@ class Bench:
         # The people's posts, in the inbox; the bots' valid ones are in quarantine.
         stored = self.inbox()[0][0] - before
         quarantined = self.sql(QUARANTINED)[0][0]
-        self.start()
         return {
             "unloaded": unloaded,
             "loaded": loaded,
@@ -394,7 +403,9 @@ class Bench:
             self.empty_enquiries()
             self.manage("seed_enquiries", str(rows), "--expired", debug=True)
             log(f"purge: erasing {rows}")
-            erased = self.python("bench.purge_run")
+            # A million rows take 3-4 minutes on an idle machine, over 10 on a loaded one:
+            # a slow purge fails its target, it does not lose the whole run.
+            erased = self.python("bench.purge_run", timeout=PURGE_TIMEOUT_SECONDS)
             if left := self.enquiries():
                 raise BenchError(f"the purge left {left} of {rows} expired enquiries")
             results[label] = {"rows": rows, **erased}
@@ -497,9 +508,16 @@ def measure(bench: Bench, smoke: bool) -> dict:
             "reading": bench.reading(),
         }
         results["reading_through_proxy"] = bench.reading_through_proxy(results["reading"])
+        results["form"] = bench.form()
+        results["cost"] = {"valid": cost.valid(bench)}
+        results["flood"] = bench.flood()  # leaves its server running, for the bots' cost
+        log(f"form {results['form']['submissions_per_second']:.0f}/s; flood direct: reading "
+            f"kept {results['flood']['ratio']:.2f}")  # fmt: skip
+        results["cost"] |= cost.bots(bench, results["flood"]["quarantined"], QUARANTINE_CAP)
+        results["flood_proxy"] = flood_proxy.measure(bench, FLOOD_RATE, QUARANTINE_CAP)
+        results["cost"]["over_limit"] = cost.over_limit(bench)
+        bench.start()
         results |= {
-            "form": bench.form(),
-            "flood": bench.flood(),
             "mail": bench.mail(),
             "weight": bench.weight(),
             "admin": bench.admin(),

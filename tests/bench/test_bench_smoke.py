@@ -116,3 +116,34 @@ def test_the_pages_are_also_read_through_nginx_and_the_ratio_reported(smoke):
         assert node["page"]["non_2xx"] == 0  # every answer through the proxy was a page
         assert node["ratio_to_direct"] > 0
     assert "x direct" in result.stdout
+
+
+def test_each_kind_of_post_was_metered_alone_in_every_process_group(smoke):
+    """Its milliseconds mean nothing in a smoke run; that each phase sent only its kind,
+    and that gunicorn, the worker and PostgreSQL were each found and read, does."""
+    _, report = smoke
+    expected = {"valid": "303", "honeypot": "303", "too_fast": "303", "over_limit": "429"}
+
+    for kind, status in expected.items():
+        node = report["cost"][kind]
+        assert node["answers"] == {"statuses": {status: SMOKE.cost_posts}, "errors": 0}, kind
+        assert set(node["ms_per_post"]) >= {"gunicorn", "worker", "postgres", "total"}, kind
+        assert node["ms_per_post"]["total"] is not None, kind
+    # A valid submission's GET, POST and e-mail take some CPU in each group.
+    for group in ("gunicorn", "worker", "postgres_backends"):
+        assert report["cost"]["valid"]["ms_per_post"][group] > 0, group
+
+
+def test_the_flood_went_through_nginx_s_limit_from_one_address_and_past_it_from_many(smoke):
+    _, report = smoke
+    node = report["flood_proxy"]
+
+    one, many = node["one_client"], node["many_clients"]
+    assert one["bot_errors"] == many["bot_errors"] == 0
+    # One address: nginx answers 429 once its burst (20) is spent.
+    assert one["bot_statuses"].get("429", 0) > 0
+    assert one["bot_statuses"].get("303", 0) <= 20 + 3  # and 0.5/s over the phase
+    # A hundred addresses: each within its burst, so the posts reach the app.
+    assert many["bot_statuses"].get("303", 0) > one["bot_statuses"].get("303", 0)
+    assert node["unloaded"]["non_2xx"] == 0
+    assert one["loaded"]["non_2xx"] == many["loaded"]["non_2xx"] == 0
