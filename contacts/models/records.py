@@ -118,9 +118,7 @@ class ErasureRecord(models.Model):
         indexes = [
             # The purge's records have no actor: a full index took one entry (and one WAL
             # record) per erased enquiry for no reader (contacts migration 0028).
-            models.Index(
-                fields=["actor"], name="erasure_actor", condition=Q(actor__isnull=False)
-            )
+            models.Index(fields=["actor"], name="erasure_actor", condition=Q(actor__isnull=False))
         ]
         constraints = [
             models.UniqueConstraint(
