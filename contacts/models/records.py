@@ -6,13 +6,12 @@ None of them holds personal data: they name an enquiry by its number, or by keye
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from common.ids import uuid7
 from contacts.models.enquiry import Enquiry
 
 
@@ -191,7 +190,7 @@ class RightsEvent(models.Model):
     address or text anyone wrote."""
 
     # The name an export and a replay know the event by: replaying it twice is once.
-    event_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    event_id = models.UUIDField(unique=True, default=uuid7, editable=False)
     at = models.DateTimeField("tidspunkt", default=timezone.now)
     kind = models.CharField("hendelse", max_length=30, choices=RightsEventKind.choices)
     # For people reading the log; a replay never finds an enquiry by it alone.

@@ -5,10 +5,15 @@ tables are small here, and it would scan them anyway."""
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
-from contacts.models import ErasureReason, ErasureRecord
+from contacts.models import ErasureReason, ErasureRecord, RightsEvent, RightsEventKind
+from contacts.retention import events
 from contacts.retention.erasure import TAKEN_SQL, erase_enquiries, taken_keys
 from contacts.retention.keys import nonce_key
 from tests.contacts.factories import make_enquiry
@@ -63,3 +68,16 @@ def test_a_staff_users_erasures_are_still_found_through_it(alice):
 
     assert "erasure_actor" in shown, shown
     assert "Seq Scan" not in shown, shown
+
+
+def test_rights_events_get_ids_that_sort_after_the_ids_before_them():
+    """Time-ordered event ids: the unique index grows at its right edge (migration 0028)."""
+    first = events.record_for_enquiries(RightsEventKind.ERASURE, [(1, "a", timezone.now())])
+    time.sleep(0.002)  # the next millisecond
+    later = events.record_for_enquiries(RightsEventKind.ERASURE, [(2, "b", timezone.now())])
+
+    ids = [event.event_id for event in (*first, *later)]
+    assert [i.version for i in ids] == [7, 7]
+    assert {i.variant for i in ids} == {uuid.RFC_4122}
+    assert ids[0] < ids[1]
+    assert RightsEvent.objects.filter(event_id__in=ids).count() == 2
