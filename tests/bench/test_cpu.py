@@ -46,9 +46,14 @@ def test_a_tree_counts_a_child_that_exited_and_was_reaped():
 
 
 def test_a_tree_counts_its_live_children():
-    child = subprocess.Popen([sys.executable, "-c", BURN + "time.sleep(60)"])
+    child = subprocess.Popen(
+        [sys.executable, "-c", BURN + "print('burnt', flush=True)\ntime.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        time.sleep(1)  # the burn is over: the child sleeps
+        # The burn is over (on a loaded machine it can take seconds of wall time).
+        assert child.stdout.readline().strip() == "burnt"
         ticks = cpu.tree_ticks(cpu.stat(child.pid).ppid)
 
         assert cpu.stat(child.pid).own * cpu.TICK_MS >= 250
@@ -58,19 +63,26 @@ def test_a_tree_counts_its_live_children():
         child.wait()
 
 
-def _burn_in_a_backend(url: str) -> int:
-    """CPU ticks a backend spent on BACKEND_BURN; the backend has exited on return."""
+def _burn_in_a_backend(url: str, meter: cpu.Meter | None = None) -> int:
+    """CPU ticks a backend spent on BACKEND_BURN; the backend has exited on return (after
+    `meter`, if given, has sampled it)."""
     with psycopg.connect(url) as conn:
         pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
         conn.execute(BACKEND_BURN).fetchone()
-        time.sleep(3 * cpu.POLL_SECONDS)  # sampled after the burn, before it exits
-        return cpu.stat(pid).own
+        burnt = cpu.stat(pid).own
+        # Sampled after the burn, before it exits: a loaded machine may poll late.
+        deadline = time.monotonic() + 30
+        while meter and meter._last["backends"].get(pid, 0) < burnt:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(cpu.POLL_SECONDS)
+        return burnt
 
 
 def test_the_meter_counts_the_database_s_backends_even_once_they_exited(maintenance_url):
     meter = cpu.Meter({}, cpu.postmaster(maintenance_url), "postgres").start()
 
-    burnt = _burn_in_a_backend(maintenance_url)
+    burnt = _burn_in_a_backend(maintenance_url, meter)
     used = meter.stop()
 
     assert burnt * cpu.TICK_MS >= 50
