@@ -162,7 +162,10 @@ def test_a_mail_server_that_never_answers_holds_up_no_visitor_and_the_retry_send
     answered_in = time.perf_counter() - started
 
     assert status == 303
-    assert answered_in < 1.0, f"the POST took {answered_in:.2f} s"
+    # Not a speed target (those are the bench's): a POST that waited on the mail server
+    # would take at least its whole timeout, however fast or loaded the machine.
+    timeout = float(TIMINGS["DJANGO_EMAIL_TIMEOUT"])
+    assert answered_in < timeout, f"the POST took {answered_in:.2f} s"
     # Background work yields the CPU to visitors: the worker runs below gunicorn's priority.
     assert (
         os.getpriority(os.PRIO_PROCESS, worker.pid)
