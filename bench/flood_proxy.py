@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench import wrk
-from bench.proxy import NGINX, TlsProxy
+from bench.proxy import BEHIND_NGINX, NGINX, TlsProxy
 
 # (name, source addresses, bots at once): one client, then a hundred with one bot each.
 FLOODS = (("one_client", 1, 16), ("many_clients", 100, 100))
@@ -29,9 +29,7 @@ def proxied_env(quarantine_cap: int) -> dict[str, str | None]:
     the flood's fill time and cap, and the app's own rate limit at its default (None: the
     bench's raised limit is dropped)."""
     return {
-        "DJANGO_BEHIND_TLS_PROXY": "1",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PILARO_TRUSTED_PROXIES": "1",
+        **BEHIND_NGINX,
         "PILARO_MIN_FILL_SECONDS": "2",
         "PILARO_QUARANTINE_MAX_PER_HOUR": str(quarantine_cap),
         "PILARO_RATE_LIMIT": None,

@@ -17,6 +17,16 @@ from deploy.serve_tls import self_signed_certificate
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
+# The app's settings behind the production nginx (deploy/nginx/site.conf.in): it reaches
+# the app by the name "localhost", says the request came by https, and replaces
+# X-Forwarded-For with the client's address (one proxy trusted).
+BEHIND_NGINX = {
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DJANGO_BEHIND_TLS_PROXY": "1",
+    "PILARO_TRUSTED_PROXIES": "1",
+}
+
+
 def client_context(certificate: Path) -> ssl.SSLContext:
     """A TLS client that trusts this certificate only."""
     return ssl.create_default_context(cafile=str(certificate))

@@ -22,27 +22,6 @@ def test_the_links_secret_is_hidden_and_other_paths_are_kept():
 
 def test_gunicorn_uses_the_redacting_logger_for_its_access_log():
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    cfg = SimpleNamespace(
-        errorlog="-",
-        accesslog="-",
-        loglevel="info",
-        capture_output=False,
-        logconfig=None,
-        logconfig_dict={},
-        logconfig_json=None,
-        syslog=False,
-        syslog_addr=None,
-        syslog_prefix=None,
-        syslog_facility="user",
-        disable_redirect_access_to_syslog=False,
-        access_log_format=config["access_log_format"],
-        statsd_host=None,
-        dogstatsd_tags="",
-        statsd_prefix="",
-        user=0,
-        group=0,
-        umask=0,
-    )
     response = SimpleNamespace(status="200 OK", headers=[], sent=10, response_length=10)
     request = SimpleNamespace(headers=[], method="POST")
     environ = {
@@ -53,7 +32,7 @@ def test_gunicorn_uses_the_redacting_logger_for_its_access_log():
         "RAW_URI": "/personvern/mine-opplysninger/lenke/hemmelig/",
     }
 
-    atoms = Logger(cfg).atoms(response, request, environ, dt.timedelta(milliseconds=3))
+    atoms = _logger().atoms(response, request, environ, dt.timedelta(milliseconds=3))
 
     assert config["logger_class"] == "pilaro_site.gunicorn_logging.Logger"
     assert atoms["U"] == "/personvern/mine-opplysninger/lenke/[skjult]/"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.proxy import NGINX, TlsProxy
+from bench.proxy import BEHIND_NGINX, NGINX, TlsProxy
 from tests.servers import AppServer, manage, site_env
 
 pytestmark = pytest.mark.skipif(
@@ -56,9 +56,7 @@ def stack(request):
     before it; the worker pids at the start."""
     env = site_env(
         DATABASE_URL=request.getfixturevalue("module_migrated_database_url"),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_BEHIND_TLS_PROXY="1",
-        PILARO_TRUSTED_PROXIES="1",
+        **BEHIND_NGINX,
         GUNICORN_ACCESS_LOG="1",
     )
     manage(["sync_notices"], env)

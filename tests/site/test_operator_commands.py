@@ -15,7 +15,7 @@ from privacy import manifest
 from privacy.models import NoticeVersion
 from privacy.registry import get_registry
 from tests import databases
-from tests.servers import clean_env
+from tests.servers import clean_env, query
 from tests.site.conftest import PRODUCTION_ENV
 
 
@@ -114,3 +114,56 @@ def test_the_company_publishes_the_draft_as_the_readme_says(run_python, settings
     assert NoticeVersion.objects.get(version="2.0").sha256 == digest
     assert checked.returncode == 0, checked.stderr
     assert "System check identified no issues" in checked.stdout
+
+
+def test_a_superuser_hands_over_an_enrolment_link_made_in_a_shell(
+    run_python, migrated_database_url
+):
+    env = clean_env(**{**PRODUCTION_ENV, "DATABASE_URL": migrated_database_url})
+    made = run_python(
+        [
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "forste-sjef",
+            "--email",
+            "sjef@pilaro.example",
+        ],
+        {**env, "DJANGO_SUPERUSER_PASSWORD": "et-langt-passord-for-sjefen"},
+    )
+
+    result = run_python(["manage.py", "enrolment_link", "forste-sjef"], env)
+
+    assert made.returncode == 0, made.stderr
+    assert result.returncode == 0, result.stderr
+    link = re.search(
+        r"https://pilaro\.example/intern/sikkerhet/registrering/([\w-]+)/", result.stdout
+    )
+    assert link, result.stdout
+    secret_hash = hashlib.sha256(link.group(1).encode()).hexdigest()
+    stored = query(
+        migrated_database_url,
+        "SELECT count(*) FROM staff_enrolmentlink WHERE token_hash = %s AND used_at IS NULL",
+        secret_hash,
+    )
+    assert stored == [(1,)]  # only its hash is kept, and it waits to be used
+
+
+def test_an_operator_rotates_the_field_key_in_a_shell(run_python, migrated_database_url):
+    from cryptography.fernet import Fernet
+
+    old = PRODUCTION_ENV["PILARO_FIELD_KEY"]
+    new = Fernet.generate_key().decode()
+    env = clean_env(
+        **{
+            **PRODUCTION_ENV,
+            "DATABASE_URL": migrated_database_url,
+            "PILARO_FIELD_KEY": f"{new},{old}",
+        }
+    )
+
+    result = run_python(["manage.py", "rotate_field_key"], env)
+
+    assert result.returncode == 0, result.stderr
+    assert "authenticator-app key(s) now under the first key." in result.stdout

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import form_tokens, percentile
-from bench.proxy import NGINX, TlsProxy
+from bench.proxy import BEHIND_NGINX, NGINX, TlsProxy
 from bench.servers import AppServer
 from tests.servers import manage, query, site_env
 
@@ -82,10 +82,8 @@ def front(request):
     database_url = request.getfixturevalue("module_migrated_database_url")
     env = site_env(
         DATABASE_URL=database_url,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        **BEHIND_NGINX,
         DJANGO_SECURE_SSL_REDIRECT="1",
-        DJANGO_BEHIND_TLS_PROXY="1",
-        PILARO_TRUSTED_PROXIES="1",
         GUNICORN_ACCESS_LOG="1",
     )
     manage(["sync_notices"], env)

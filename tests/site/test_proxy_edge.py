@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import CSRF
-from bench.proxy import NGINX, TlsProxy
+from bench.proxy import BEHIND_NGINX, NGINX, TlsProxy
 from bench.servers import free_port
 from deploy.render_nginx import ERROR_PAGES
 from pilaro_site.management.commands.proxy_error_pages import SECURITY_HEADERS
@@ -36,10 +36,8 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 def front(request):
     env = site_env(
         DATABASE_URL=request.getfixturevalue("module_migrated_database_url"),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        **BEHIND_NGINX,
         DJANGO_SECURE_SSL_REDIRECT="1",
-        DJANGO_BEHIND_TLS_PROXY="1",
-        PILARO_TRUSTED_PROXIES="1",
     )
     manage(["sync_notices"], env)
     app = AppServer(env)

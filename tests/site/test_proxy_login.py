@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.proxy import NGINX, TlsProxy
+from bench.proxy import BEHIND_NGINX, NGINX, TlsProxy
 from bench.servers import AppServer
 from tests.servers import manage, site_env
 from tests.site.test_proxy import TlsClient
@@ -28,9 +28,7 @@ def front(request):
     database_url = request.getfixturevalue("module_migrated_database_url")
     env = site_env(
         DATABASE_URL=database_url,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_BEHIND_TLS_PROXY="1",
-        PILARO_TRUSTED_PROXIES="1",
+        **BEHIND_NGINX,
         PILARO_LOGIN_FAILURE_LIMIT=str(LIMIT),
     )
     manage(
