@@ -9,16 +9,23 @@
 - `slow`: the few that take many seconds each whatever the machine (SLOW below).
 
 `make check` runs what is left (the in-process tier); `make test` runs everything.
+
+In a parallel run (`make test`: pytest-xdist, a module to a process) the modules are handed
+out longest first, as far as their tier tells: the slow files, then the browser modules, then
+the rest by their number of tests (`LongestFirst`). A slow module handed out last would be
+the run's tail, with the other processes idle.
 """
 
 from __future__ import annotations
 
 import inspect
 import types
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 TIERS = {
     "browser": "a real browser (Chromium) against gunicorn",
@@ -50,6 +57,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         for tier in tiers_of(item):
             item.add_marker(tier)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadScopeScheduling | None:
+    if config.getoption("dist") != "loadscope":
+        return None
+    return LongestFirst(config, log)
+
+
+def scope_rank(scope: str) -> int:
+    """Where a module's tests stand in the hand-out: 0 slow, 1 browser, 2 the rest."""
+    path = scope.split("::", 1)[0]
+    if path in SLOW:
+        return 0
+    return 1 if path.startswith("tests/browser/") else 2
+
+
+class LongestFirst(LoadScopeScheduling):
+    """pytest-xdist's loadscope, its queue (modules by their number of tests) ordered by
+    `scope_rank` first, once, before the first module is handed out."""
+
+    _ranked = False
+
+    def _assign_work_unit(self, node) -> None:
+        if not self._ranked:
+            ranked = sorted(self.workqueue.items(), key=lambda unit: scope_rank(unit[0]))
+            self.workqueue = OrderedDict(ranked)
+            self._ranked = True
+        super()._assign_work_unit(node)
 
 
 class Order:

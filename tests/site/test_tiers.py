@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import OrderedDict
 
 from tests import tiers
 from tests.servers import ROOT, AppServer, site_env
@@ -69,3 +70,39 @@ def test_make_check_selects_the_in_process_tier_only():
     assert "test_make_targets.py::" not in selected
     assert "test_settings.py::test_production_without_a_person_hash_key" not in selected
     assert "tests/site/test_tiers.py::test_make_check_selects" not in selected
+
+
+class _Node:
+    def __init__(self, collection: list[str]) -> None:
+        self.collection, self.sent = collection, []
+
+    def send_runtest_some(self, indexes: list[int]) -> None:
+        self.sent.append([self.collection[i] for i in indexes])
+
+
+def test_a_parallel_run_hands_out_slow_modules_then_browser_modules_then_the_largest():
+    """The queue xdist built (modules by their number of tests) is handed out slow files
+    first, then browser modules, then the rest in xdist's order."""
+    queue = {
+        "tests/contacts/test_many.py": ["a", "b", "c", "d"],
+        "tests/browser/test_pages.py": ["e", "f"],
+        "tests/contacts/test_few.py": ["g"],
+        "tests/bench/test_bench_smoke.py": ["h"],
+    }
+    collection = [f"{module}::test_{name}" for module, names in queue.items() for name in names]
+    scheduler = object.__new__(tiers.LongestFirst)  # xdist's own set-up needs a whole run
+    scheduler.workqueue = OrderedDict(
+        (module, {f"{module}::test_{n}": False for n in names}) for module, names in queue.items()
+    )
+    scheduler.assigned_work, node = {}, _Node(collection)
+    scheduler.registered_collections = {node: collection}
+
+    for _ in queue:
+        scheduler._assign_work_unit(node)
+
+    assert [sent[0].split("::")[0] for sent in node.sent] == [
+        "tests/bench/test_bench_smoke.py",
+        "tests/browser/test_pages.py",
+        "tests/contacts/test_many.py",
+        "tests/contacts/test_few.py",
+    ]
