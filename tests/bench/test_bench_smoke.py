@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 
 from bench import targets
-from bench.run import SMOKE, bench_env
+from bench.run import FULL, SMOKE, bench_env
 from bench.servers import gunicorn_settings
 from tests.servers import ROOT
 
@@ -99,12 +99,16 @@ def test_every_stored_enquiry_got_its_e_mail_from_the_worker_exactly_once(smoke)
     assert 0 < idle["p50_s"] <= idle["p99_s"]
 
 
-def test_the_worker_count_is_gunicorn_conf_py_s_own(smoke):
+def test_the_worker_count_reported_is_the_one_gunicorn_ran_with(smoke):
+    """The smoke run's one worker, as gunicorn.conf.py reads it; a full run leaves the
+    count to gunicorn.conf.py."""
     _, report = smoke
 
-    env = bench_env("postgres://unused", port=1)
+    env = {**bench_env("postgres://unused", port=1), "GUNICORN_WORKERS": "1"}
 
-    assert report["machine"]["gunicorn_workers"] == gunicorn_settings(env)["workers"]
+    assert report["machine"]["gunicorn_workers"] == gunicorn_settings(env)["workers"] == 1
+    assert SMOKE.gunicorn_workers == 1
+    assert FULL.gunicorn_workers is None
 
 
 def test_the_pages_are_also_read_through_nginx_and_the_ratio_reported(smoke):
