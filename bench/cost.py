@@ -12,7 +12,14 @@ what they use idle over the same seconds (measured just before), divided by the 
   (the quarantine is filled first, outside the measure): discarded.
 - over_limit: a client past the app's own rate limit (PILARO_RATE_LIMIT, the production
   default), answered 429 by the app; the ones nginx refuses never reach gunicorn.
-Target for each bot kind: at most 1 ms in gunicorn and PostgreSQL together.
+Target for each bot kind: at most 1 ms in gunicorn and PostgreSQL together, for the POST
+alone: each bot above also GETs the form page first, as a bot must to have a token. Two
+reference phases on the same server, paced alike, give what is not the post:
+
+- form_page: the GET alone (`bench.load paced --get /kontakt/`); a bot kind's `post_alone`
+  is its figure less this one.
+- static_file: a GET of the static twin of /personvern/, which WhiteNoise answers: what
+  any request costs gunicorn on this machine, the floor under every figure here.
 
 Background noise: the figure is the delta over the phase, so it includes the background
 work the phase caused (the walwriter flushing its commits: acceptable), and an idle window
@@ -101,13 +108,30 @@ def valid(bench) -> dict:
 
 def bots(bench, quarantined: int, cap: int) -> dict:
     """The flood's kinds of bot post, on the flood's server (a minimum fill time, the
-    quarantine's cap): `quarantined` rows are in quarantine now."""
+    quarantine's cap): `quarantined` rows are in quarantine now; and the two references."""
     if quarantined < cap:  # fill the hour's quarantine first, outside the measure
         bench.python("bench.load", "paced", bench.base, f"--count={cap - quarantined}")
     return {
         "honeypot": paced_phase(bench, "honeypot", "--honeypot"),
         "too_fast": paced_phase(bench, "too_fast"),
+        "form_page": paced_phase(bench, "form_page", "--get=/kontakt/"),
+        "static_file": paced_phase(
+            bench, "static_file", f"--get=/static/{bench.twins.name}/personvern.html"
+        ),
     }
+
+
+BOT_KINDS = ("honeypot", "too_fast", "over_limit")
+
+
+def posts_alone(cost: dict) -> None:
+    """Each bot kind's `post_alone`: its gunicorn + PostgreSQL figure less the form page's
+    GET, measured alike on the same code (None where PostgreSQL was not measured)."""
+    page = cost["form_page"]["ms_per_post"]["gunicorn_and_postgres"]
+    for kind in BOT_KINDS:
+        ms = cost[kind]["ms_per_post"]
+        both = ms["gunicorn_and_postgres"]
+        ms["post_alone"] = None if both is None or page is None else both - page
 
 
 def over_limit(bench) -> dict:

@@ -5,7 +5,7 @@ GET a form, read its tokens, POST it, as many virtual visitors at once.
 
     python -m bench.load spam BASE --users 16 --seconds 10 --rate 100
     python -m bench.load people BASE --users 2 --seconds 10 --wait 2.2
-    python -m bench.load paced BASE --count 50 --rate 5 [--honeypot] [--address A]
+    python -m bench.load paced BASE --count 50 --rate 5 [--honeypot] [--address A] [--get P]
 
 runs one of them and prints one JSON line: the answers by status, and the errors.
 A page without the form's tokens stops the run with an error (exit status 1).
@@ -105,6 +105,11 @@ class Visitor:
             "consent_enquiry": "on",
         }
 
+    async def fetch(self, path: str) -> int:
+        async with self.session.get(self.base + path, headers=self._headers()) as r:
+            await r.read()
+            return r.status
+
     async def post(self, data: dict[str, str]) -> int:
         async with self.session.post(
             self.base + "/kontakt/", data=data, headers=self._headers(), allow_redirects=False
@@ -199,12 +204,18 @@ def spam_flood(
 
 
 def paced(
-    base: str, count: int, rate: float, honeypot: bool = False, address: str | None = None
+    base: str,
+    count: int,
+    rate: float,
+    honeypot: bool = False,
+    address: str | None = None,
+    get: str | None = None,
 ) -> Tally:
     """`count` valid submissions started `rate` a second (each a new visitor: GET, POST at
     once), whether or not the ones before have been answered: a steady trickle. With
     `honeypot`, each fills the hidden field; with `address`, all come from that client
-    address (X-Forwarded-For), so that the app's rate limit counts them together."""
+    address (X-Forwarded-For), so that the app's rate limit counts them together. With
+    `get`, each visitor only GETs that path: the same trickle with no post."""
 
     async def trickle() -> Tally:
         tally = Tally()
@@ -215,7 +226,10 @@ def paced(
                 visitor = Visitor(session, base)
                 visitor.address = address or visitor.address
                 try:
-                    await _submit(visitor, tally, honeypot=honeypot)
+                    if get:
+                        tally.count(await visitor.fetch(get))
+                    else:
+                        await _submit(visitor, tally, honeypot=honeypot)
                 except (TimeoutError, aiohttp.ClientError):
                     tally.errors += 1
 
@@ -227,7 +241,7 @@ def paced(
 
 def _generate(args: argparse.Namespace) -> Tally:
     if args.kind == "paced":
-        return paced(args.base, args.count, args.rate, args.honeypot, args.address)
+        return paced(args.base, args.count, args.rate, args.honeypot, args.address, args.get)
     if args.users is None or args.seconds is None:
         raise SystemExit(f"bench.load {args.kind}: --users and --seconds are required")
     if args.kind == "spam":
@@ -250,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait", type=float, default=0.0, help="people: seconds to fill in")
     parser.add_argument("--honeypot", action="store_true", help="paced: fill the hidden field")
     parser.add_argument("--address", help="paced: one client address for every post")
+    parser.add_argument("--get", help="paced: only GET this path, no form, no post")
     parser.add_argument("--sources", type=int, default=0, help="spam: loopback source addresses")
     parser.add_argument("--cafile", help="a certificate to trust for an https:// BASE")
     args = parser.parse_args(argv)

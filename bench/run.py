@@ -524,6 +524,7 @@ def measure(bench: Bench, smoke: bool) -> dict:
         results["cost"] |= cost.bots(bench, results["flood"]["quarantined"], QUARANTINE_CAP)
         results["flood_proxy"] = flood_proxy.measure(bench, FLOOD_RATE, QUARANTINE_CAP)
         results["cost"]["over_limit"] = cost.over_limit(bench)
+        cost.posts_alone(results["cost"])
         bench.start()
         results |= {
             "mail": bench.mail(),

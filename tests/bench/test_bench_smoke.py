@@ -126,13 +126,18 @@ def test_each_kind_of_post_was_metered_alone_in_every_process_group(smoke):
     """Its milliseconds mean nothing in a smoke run; that each phase sent only its kind,
     and that gunicorn, the worker and PostgreSQL were each found and read, does."""
     _, report = smoke
-    expected = {"valid": "303", "honeypot": "303", "too_fast": "303", "over_limit": "429"}
+    expected = {"valid": "303", "honeypot": "303", "too_fast": "303", "over_limit": "429",
+                "form_page": "200", "static_file": "200"}  # fmt: skip
 
     for kind, status in expected.items():
         node = report["cost"][kind]
         assert node["answers"] == {"statuses": {status: SMOKE.cost_posts}, "errors": 0}, kind
         assert set(node["ms_per_post"]) >= {"gunicorn", "worker", "postgres", "total"}, kind
         assert node["ms_per_post"]["total"] is not None, kind
+    for kind in ("honeypot", "too_fast", "over_limit"):  # judged without the form's GET
+        ms, page = report["cost"][kind]["ms_per_post"], report["cost"]["form_page"]["ms_per_post"]
+        alone = ms["gunicorn_and_postgres"] - page["gunicorn_and_postgres"]
+        assert ms["post_alone"] == pytest.approx(alone), kind
     # A valid submission's GET, POST and e-mail take some CPU in each group.
     for group in ("gunicorn", "worker", "postgres_backends"):
         assert report["cost"]["valid"]["ms_per_post"][group] > 0, group

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from bench import cost as bench_cost
 from bench import mail, targets
 
 
@@ -16,9 +17,12 @@ def latency(enquiries: int, p99_s: float | None = 0.05, missing: int = 0) -> dic
 
 
 def cost(gunicorn: float, worker: float, postgres: float) -> dict:
+    """A kind's figures as bench/cost.py reports them; a bot's post alone is taken to be
+    everything (its GET costing nothing), bench.cost.posts_alone does the sum."""
     return {"ms_per_post": {"gunicorn": gunicorn, "worker": worker, "postgres": postgres,
                             "total": gunicorn + worker + postgres,
-                            "gunicorn_and_postgres": gunicorn + postgres}}  # fmt: skip
+                            "gunicorn_and_postgres": gunicorn + postgres,
+                            "post_alone": gunicorn + postgres}}  # fmt: skip
 
 
 def proxy_flood(ratio: float, refused: int = 0) -> dict:
@@ -35,7 +39,8 @@ def figures() -> dict:
             "home": {"ratio": 0.9, "page": page, "static": static},
         },
         "cost": {"valid": cost(2.0, 1.5, 1.5), "honeypot": cost(0.6, 0.1, 0.4),
-                 "too_fast": cost(0.7, 0.0, 0.3), "over_limit": cost(0.5, 0.0, 0.2)},
+                 "too_fast": cost(0.7, 0.0, 0.3), "over_limit": cost(0.5, 0.0, 0.2),
+                 "form_page": cost(0.0, 0.0, 0.0), "static_file": cost(0.0, 0.0, 0.0)},
         "flood_proxy": {"unloaded": {"requests_per_second": 1000.0},
                         "one_client": proxy_flood(0.95, refused=80),
                         "many_clients": proxy_flood(0.8)},
@@ -197,6 +202,26 @@ def test_a_bot_post_s_worker_cpu_is_not_judged():
     verdicts = targets.verdicts(changed("cost.honeypot", cost(0.6, 5.0, 0.4)))
 
     assert verdicts["cost_honeypot"] is True
+
+
+def test_a_bot_post_is_judged_without_its_get_of_the_form_page():
+    """bench.cost.posts_alone takes the form page's GET, measured alike, off each bot kind;
+    the verdict reads what is left."""
+    results = figures()
+    pairs = {"honeypot": (1.5, 0.2), "too_fast": (1.6, 0.3), "over_limit": (1.4, 0.5)}
+    for kind, (gunicorn, postgres) in pairs.items():
+        results["cost"][kind] = cost(gunicorn, 0.0, postgres)
+    results["cost"]["form_page"] = cost(0.9, 0.0, 0.0)
+
+    bench_cost.posts_alone(results["cost"])
+    verdicts = targets.verdicts(results)
+
+    alone = {k: results["cost"][k]["ms_per_post"]["post_alone"] for k in pairs}
+    assert alone == pytest.approx({"honeypot": 0.8, "too_fast": 1.0, "over_limit": 1.0})
+    assert [verdicts[f"cost_{k}"] for k in pairs] == [True, True, True]
+    results["cost"]["form_page"] = cost(0.5, 0.0, 0.0)
+    bench_cost.posts_alone(results["cost"])
+    assert not any(targets.verdicts(results)[f"cost_{k}"] for k in pairs)
 
 
 def test_the_one_client_flood_through_nginx_is_judged_as_such_not_the_other():
