@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # The callback form's hidden field filled: answered here, before anything costly.
+    "contacts.intake.edge.refuse_trapped_posts",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages declared @shared_page, for anonymous readers, from memory: see pagecache/.
     "pagecache.PageCacheMiddleware",

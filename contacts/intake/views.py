@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from common import limits
 from common.clients import client_key
 from contacts.intake import quarantine, submission
-from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome, trips_honeypot
+from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome
 from contacts.models import Enquiry, FormLocation
 from pagecache import shared_page
 
@@ -62,12 +62,10 @@ def _form_page(request: HttpRequest, form: EnquiryForm, status: int = 200) -> Ht
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, EnquiryForm(location=FormLocation.CONTACT_PAGE))
-    # In order of cost, the cheapest refusal first: the hidden field (before the form is
-    # built), the token's signature and age (read as the form is built), the quarantine's
-    # hour for a post sent too fast; only then the rate limit's write and the fields.
-    if trips_honeypot(request.POST):
-        logger.info("Callback form: spam trap tripped, nothing stored")
-        return _see_other(reverse("contacts:thanks"))
+    # In order of cost, the cheapest refusal first: the hidden field (answered before the
+    # session, the CSRF check and this view: contacts/intake/edge.py), the token's signature
+    # and age (read as the form is built), the quarantine's hour for a post sent too fast;
+    # only then the rate limit's write and the fields.
     form = EnquiryForm(request.POST)
     if form.sent_too_fast and not _quarantine_has_room():
         logger.warning("Callback form: quarantine full for this hour, a too fast post discarded")

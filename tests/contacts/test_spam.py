@@ -127,6 +127,37 @@ def test_a_honeypot_post_touches_no_table(client, fresh_form):
     assert (status, statements) == (303, [])
 
 
+def test_a_honeypot_post_is_answered_before_the_session_with_the_site_headers(monkeypatch):
+    """contacts/intake/edge.py: no CSRF cookie or token, a forged form token, and still the
+    view's thank-you redirect (a bot learns nothing), answered before the session
+    middleware and everything after it, with the headers every answer carries."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import Client
+
+    def reached(*args):
+        raise AssertionError("the session middleware was reached")
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", reached)
+    bot = Client(enforce_csrf_checks=True)
+
+    response = bot.post("/kontakt/", {"website": "https://spam.example", "token": "forged"})
+
+    assert (response.status_code, response["Location"]) == (303, "/kontakt/takk/")
+    assert "Content-Security-Policy" in response
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Permissions-Policy" in response
+    assert not response.cookies
+    assert not Enquiry.objects.exists()
+
+
+def test_a_post_without_the_hidden_field_still_meets_the_csrf_check():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/kontakt/", {"name": "Kari"})
+
+    assert response.status_code == 403
+
+
 def test_a_post_whose_token_cannot_be_used_uses_up_none_of_the_client_s_posts(
     client, fresh_form, settings
 ):
