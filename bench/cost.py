@@ -18,8 +18,8 @@ reference phases on the same server, paced alike, give what is not the post:
 
 - form_page: the GET alone (`bench.load paced --get /kontakt/`); a bot kind's `post_alone`
   is its figure less this one.
-- static_file: a GET of the static twin of /personvern/, which WhiteNoise answers: what
-  any request costs gunicorn on this machine, the floor under every figure here.
+- static_file: a GET of a three-byte static file, which WhiteNoise answers: what any
+  request costs gunicorn on this machine, the floor under every figure here.
 
 Background noise: the figure is the delta over the phase, so it includes the background
 work the phase caused (the walwriter flushing its commits: acceptable), and an idle window
@@ -116,7 +116,7 @@ def bots(bench, quarantined: int, cap: int) -> dict:
         "too_fast": paced_phase(bench, "too_fast"),
         "form_page": paced_phase(bench, "form_page", "--get=/kontakt/"),
         "static_file": paced_phase(
-            bench, "static_file", f"--get=/static/{bench.twins.name}/personvern.html"
+            bench, "static_file", f"--get=/static/{bench.twins.name}/floor.txt"
         ),
     }
 

@@ -238,6 +238,7 @@ class Bench:
         self.twins.mkdir(exist_ok=True)
         for name, path in (("home.html", "/"), ("personvern.html", "/personvern/")):
             (self.twins / name).write_bytes(self.fetch(path)[0])
+        (self.twins / "floor.txt").write_bytes(b"ok\n")  # any request's cost (bench/cost.py)
         self.start()  # WhiteNoise reads STATIC_ROOT when it starts
 
     def reading(self) -> dict:

@@ -345,7 +345,7 @@ FIGURES = [
     Figure("form_p99", "form p99 (per request)", lambda r: f"{r['form']['p99_ms']:.1f} ms"),
     Figure("cost_form_page", "CPU per GET of the form page (a bot's first request)",
            _reference("form_page")),
-    Figure("cost_static_file", "CPU per GET of a static file: any request's floor",
+    Figure("cost_static_file", "CPU per GET of a 3-byte static file: any request's floor",
            _reference("static_file")),
     Figure("read_proxy_personvern", "read /personvern/ through nginx (TLS)",
            _through_proxy("personvern")),

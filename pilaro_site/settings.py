@@ -104,8 +104,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    # The callback form's hidden field filled: answered here, before anything costly.
-    "contacts.intake.edge.refuse_trapped_posts",
+    # The callback form's bot posts (hidden field filled; too fast with the hour's
+    # quarantine full): answered here, before anything costly (contacts/intake/edge.py).
+    "contacts.intake.edge.refuse_bot_posts",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages declared @shared_page, for anonymous readers, from memory: see pagecache/.
     "pagecache.PageCacheMiddleware",

@@ -1,6 +1,10 @@
-"""The callback form's cheapest refusal, before the rest of the middleware: a post with
-the hidden field filled (a bot) gets the thank-you page's redirect at once, as the view
-would give it, without a session, a CSRF check, a user or the view itself.
+"""The callback form's cheapest refusals, before the rest of the middleware: a bot's post
+gets the thank-you page's redirect at once, as the view would give it, without a
+session, a CSRF check, a user, the form or the view itself. Nothing is stored either way.
+
+- The hidden field filled: a bot.
+- Sent faster than a person fills the form in (by its token's time) while the hour's
+  quarantine is full: the view would discard it too; here it costs one count.
 
 It stands after the middleware that bounds the body and adds the security headers on the
 way out (pilaro_site/settings.py), so the answer carries them like any other."""
@@ -10,27 +14,50 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from contacts.intake import quarantine
 from contacts.intake.forms import trips_honeypot
+from contacts.intake.tokens import sent_too_fast
 
 logger = logging.getLogger(__name__)
 
 
-def refuse_trapped_posts(get_response: Callable[[HttpRequest], HttpResponse]):
+def _quarantine_full() -> bool:
+    """If the database cannot answer, the post goes on, and the view answers it (503) as
+    it answers any post then."""
+    try:
+        return not quarantine.has_room()
+    except DatabaseError as exc:
+        logger.error("Callback form: database error (%s) counting quarantine", type(exc).__name__)
+        return False
+
+
+def _refusal(post) -> tuple[int, str] | None:
+    """Why this post is thanked and discarded here (a log level and line), or None: it
+    goes on to the view."""
+    if trips_honeypot(post):
+        return logging.INFO, "Callback form: spam trap tripped, nothing stored"
+    if sent_too_fast(post) and _quarantine_full():
+        return logging.WARNING, (
+            "Callback form: quarantine full for this hour, a too fast post discarded"
+        )
+    return None
+
+
+def refuse_bot_posts(get_response: Callable[[HttpRequest], HttpResponse]):
     form_path = reverse("contacts:contact")
     thanks = reverse("contacts:thanks")
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        trapped = (
-            request.method == "POST"
-            and request.path_info == form_path
-            and trips_honeypot(request.POST)
-        )
-        if not trapped:
+        if request.method != "POST" or request.path_info != form_path:
             return get_response(request)
-        logger.info("Callback form: spam trap tripped, nothing stored")
+        refusal = _refusal(request.POST)
+        if refusal is None:
+            return get_response(request)
+        logger.log(*refusal)
         response = HttpResponse(status=303)
         response["Location"] = thanks
         return response

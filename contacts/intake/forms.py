@@ -9,14 +9,18 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 
 from contacts import phone as phone_numbers
 from contacts.fields import CanonicalEmailField, SingleLineField, no_control_characters
 from contacts.intake.shown import build_submission, consent_labels, information
 from contacts.intake.submission import Submission
-from contacts.intake.tokens import FormToken, fresh_form_token
+from contacts.intake.tokens import (
+    FormToken,
+    fresh_form_token,
+    read_token,
+    shown_notice,
+)
 from contacts.models import FormLocation
 from pagecache import PerReader
 from privacy.registry import Notice, get_registry
@@ -159,26 +163,12 @@ class EnquiryForm(forms.Form):
         return helper
 
     def _read_token(self) -> None:
-        raw = self.data.get("token", "")
-        if len(raw) > 500:  # a real token is about 150 characters
-            self.token_problem = "invalid"
-            return
-        try:
-            self.token_data = FormToken.unsign(raw)
-        except signing.SignatureExpired:
-            self.token_problem = "expired"
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
-            self.token_problem = "invalid"
-        else:
+        self.token_data, self.token_problem = read_token(self.data.get("token", ""))
+        if self.token_data is not None:
             self.fill_seconds = time.time() - self.token_data.issued_at
 
     def _shown_notice(self) -> Notice | None:
-        if self.token_data is None:
-            return None
-        notice = get_registry().get(self.token_data.notice_version)
-        if notice is not None and self.preview is not None:
-            return notice if notice.version == self.preview.version else None
-        return notice if notice is not None and notice.is_published else None
+        return shown_notice(self.token_data, self.preview)
 
     def clean_phone(self) -> str:
         e164 = phone_numbers.for_storage(self.cleaned_data["phone"])

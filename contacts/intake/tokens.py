@@ -111,3 +111,37 @@ def _notice_in_force() -> Notice | None:
 def fresh_form_token() -> str:
     """A signed token for a new blank form, naming the notice version in force."""
     return FormToken.issue(_notice_in_force()).sign()
+
+
+def read_token(raw: str) -> tuple[FormToken | None, str | None]:
+    """The form token posted, or why it cannot be read ("invalid", "expired")."""
+    if len(raw) > 500:  # a real token is about 150 characters
+        return None, "invalid"
+    try:
+        return FormToken.unsign(raw), None
+    except signing.SignatureExpired:
+        return None, "expired"
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None, "invalid"
+
+
+def shown_notice(token: FormToken | None, preview: Notice | None = None) -> Notice | None:
+    """The notice version the token says the visitor was shown, if it may be shown: a
+    published one, or on a draft's preview that draft."""
+    if token is None:
+        return None
+    notice = get_registry().get(token.notice_version)
+    if notice is not None and preview is not None:
+        return notice if notice.version == preview.version else None
+    return notice if notice is not None and notice.is_published else None
+
+
+def sent_too_fast(data) -> bool:
+    """A usable token, issued less than CONTACTS_MIN_FILL_SECONDS ago: faster than a
+    person fills the form in (a bot's, or a browser's autofill). Read from the posted data
+    alone, before the form is built (contacts/intake/edge.py); EnquiryForm.sent_too_fast
+    says the same of a bound form."""
+    token, _ = read_token(data.get("token", ""))
+    if shown_notice(token) is None:
+        return False
+    return time.time() - token.issued_at < settings.CONTACTS_MIN_FILL_SECONDS

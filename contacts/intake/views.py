@@ -36,16 +36,6 @@ def _over_the_limit(request: HttpRequest) -> bool:
         return False
 
 
-def _quarantine_has_room() -> bool:
-    """quarantine.has_room; if the database cannot answer, the post goes on, and the store
-    answers it (503) as it answers any post then."""
-    try:
-        return quarantine.has_room()
-    except DatabaseError as exc:
-        logger.error("Callback form: database error (%s) counting quarantine", type(exc).__name__)
-        return True
-
-
 def _see_other(url: str) -> HttpResponse:
     response = HttpResponse(status=303)
     response["Location"] = url
@@ -62,14 +52,11 @@ def _form_page(request: HttpRequest, form: EnquiryForm, status: int = 200) -> Ht
 def contact(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, EnquiryForm(location=FormLocation.CONTACT_PAGE))
-    # In order of cost, the cheapest refusal first: the hidden field (answered before the
-    # session, the CSRF check and this view: contacts/intake/edge.py), the token's signature
-    # and age (read as the form is built), the quarantine's hour for a post sent too fast;
-    # only then the rate limit's write and the fields.
+    # In order of cost, the cheapest refusal first. Before the session, the CSRF check and
+    # this view (contacts/intake/edge.py): the hidden field, then a post sent too fast while
+    # the hour's quarantine is full. Here: the token's signature and age (read as the form
+    # is built), then the rate limit's write, then the fields.
     form = EnquiryForm(request.POST)
-    if form.sent_too_fast and not _quarantine_has_room():
-        logger.warning("Callback form: quarantine full for this hour, a too fast post discarded")
-        return _see_other(reverse("contacts:thanks"))
     # A post whose token cannot be used is answered with the form again (400) and uses
     # up none of the client's posts.
     if form.token_usable and _over_the_limit(request):

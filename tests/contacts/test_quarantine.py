@@ -375,3 +375,51 @@ def test_once_the_hour_is_full_a_fast_post_is_discarded_before_its_fields_with_n
     assert statements[0].startswith("SELECT COUNT(*)")
     assert list(RateCounter.objects.values_list("hits", flat=True)) == hits == [1]
     assert Enquiry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_once_the_hour_is_full_a_fast_post_is_answered_before_the_session_and_the_view(
+    client, fast, settings, monkeypatch
+):
+    """contacts/intake/edge.py: the token's time and the hour's count are all it reads; a
+    fast post with room left goes on to the view, and is held."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    settings.CONTACTS_QUARANTINE_MAX_PER_HOUR = 1
+    shown = timezone.now()
+    first = post(client, shown, fast(shown)[1])
+
+    def reached(*args):
+        raise AssertionError("the session middleware was reached")
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", reached)
+    second = post(client, shown, fast(shown)[1])
+
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert second["Location"] == "/kontakt/takk/"
+    assert "Content-Security-Policy" in second
+    assert list(Enquiry.objects.values_list("status", flat=True)) == ["karantene"]
+
+
+@pytest.mark.django_db
+def test_when_the_hour_cannot_be_counted_a_fast_post_goes_on_to_the_view(
+    client, fast, monkeypatch, caplog
+):
+    """A database error while counting is logged (its class only) and the post is not
+    thrown away: the view stores it, or answers 503 if the database is down for it too."""
+    from django.db import OperationalError
+
+    from contacts.intake import quarantine
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection to kari@example.no lost")
+
+    monkeypatch.setattr(quarantine, "has_room", unreachable)
+    shown, data = fast()
+
+    response = post(client, shown, data)
+
+    assert response.status_code == 303
+    assert list(Enquiry.objects.values_list("status", flat=True)) == ["karantene"]
+    [line] = [r.getMessage() for r in caplog.records if "counting quarantine" in r.getMessage()]
+    assert line == "Callback form: database error (OperationalError) counting quarantine"
