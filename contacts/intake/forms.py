@@ -20,6 +20,7 @@ from contacts.intake.tokens import (
     fresh_form_token,
     read_token,
     shown_notice,
+    too_fast,
 )
 from contacts.models import FormLocation
 from pagecache import PerReader
@@ -217,7 +218,7 @@ class EnquiryForm(forms.Form):
     def sent_too_fast(self) -> bool:
         """Sent faster than a person fills the form in, by its token's time (a usable token
         only): a bot's, or a browser's autofill. Known before any field is validated."""
-        return self.token_usable and self.fill_seconds < settings.CONTACTS_MIN_FILL_SECONDS
+        return self.token_usable and too_fast(self.fill_seconds)
 
     def outcome(self) -> Outcome:
         """What the view should do with this post. After STORE and QUARANTINE,
