@@ -326,6 +326,11 @@ class MailSink:
             messages = list(self.messages)
         return [m.get_payload(decode=True).decode() for m in messages]
 
+    def clear(self) -> None:
+        """Forget the messages kept so far (a sink shared by several tests)."""
+        with self._lock:
+            self.messages.clear()
+
     def stop(self) -> None:
         """Release what is held and close the port. Safe to call twice."""
         self.released.set()

@@ -6,6 +6,7 @@ it is missing, and these tests fail with one clear line when it is not there.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -90,18 +91,30 @@ def saksbehandler_group(transactional_db):
     return Group.objects.get(name="Saksbehandler")
 
 
+STAFF_PASSWORD = "et-langt-passord-1"
+
+
+@functools.cache
+def staff_password_hash() -> str:
+    """STAFF_PASSWORD as production stores it (PBKDF2 at Django's full count, which the
+    production-settings server checks), hashed once per test process: a hash costs 0.3 s of
+    CPU, and test users sharing one salt is harmless."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(STAFF_PASSWORD, hasher="pbkdf2_sha256")
+
+
 @pytest.fixture
 def saksbehandler(saksbehandler_group):
     """A "Saksbehandler" whose password the production-settings server can check, with an
     authenticator app as second factor."""
-    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
 
     from staff.models import AuthenticatorApp
 
     user = User.objects.create(
         username="saksbehandler",
-        password=make_password("et-langt-passord-1", hasher="pbkdf2_sha256"),
+        password=staff_password_hash(),
         is_staff=True,
     )
     user.groups.add(saksbehandler_group)
@@ -113,7 +126,7 @@ def log_in_with_password(page, site: str, user) -> None:
     """The admin's login form: the first step, which leads to the second factor."""
     page.goto(site + "/intern/")
     page.get_by_label("Brukernavn").fill(user.username)
-    page.get_by_label("Passord").fill("et-langt-passord-1")
+    page.get_by_label("Passord").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
 
 

@@ -17,7 +17,6 @@ from django.urls import reverse
 from jsonschema import Draft202012Validator
 from playwright.sync_api import expect
 
-from bench.servers import AppServer
 from contacts.intake import consent_links
 from contacts.models import (
     AccessLink,
@@ -36,7 +35,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_accessibility import violations
 from tests.browser.test_html_validity import nu_checker
 from tests.browser.test_visitor import focus_is_visible, tab_to
-from tests.servers import MailSink, Worker, free_port, site_env
+from tests.servers import AppServer, MailSink, Worker, free_port, site_env
 
 EMAIL = "kari.selvbetjening@example.no"
 
@@ -72,16 +71,15 @@ class Site:
         return [m for m in self.sink.messages if m["To"] == address]
 
 
-@pytest.fixture
-def selfservice_site(transactional_db):
-    """gunicorn and a job worker on the test database, sending mail to a sink; the site's
-    address is gunicorn's, so the e-mailed link opens it."""
-    url = databases.url()
+@pytest.fixture(scope="module")
+def selfservice_servers(django_db_setup):
+    """gunicorn on the test database, sending mail to a sink, started once for the module;
+    the site's address is gunicorn's, so the e-mailed link opens it."""
     port = free_port()
     with contextlib.ExitStack() as stack:
         sink = stack.enter_context(MailSink())
         env = site_env(
-            DATABASE_URL=url,
+            DATABASE_URL=databases.url(),
             EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
             PILARO_SITE_URL=f"http://127.0.0.1:{port}",
             # The test reads the keyed hashes the servers write.
@@ -90,7 +88,18 @@ def selfservice_site(transactional_db):
             PILARO_NOTIFY_EMAILS="staff@example.invalid",
         )
         server = stack.enter_context(AppServer(env, workers=1, threads=4, port=port))
-        worker = stack.enter_context(Worker(env, name="selfservice"))
+        yield env, server, sink
+
+
+@pytest.fixture
+def selfservice_site(transactional_db, selfservice_servers):
+    """The module's gunicorn with its worker renewed (AppServer.renew) and an empty mail
+    sink, and a job worker of the test's own: the flush after each test empties the job
+    queue's tables, the workers' own row included."""
+    env, server, sink = selfservice_servers
+    server.renew()
+    sink.clear()
+    with Worker(env, name="selfservice") as worker:
         yield Site(base=server.base, sink=sink, worker=worker)
 
 

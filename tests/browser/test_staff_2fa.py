@@ -16,7 +16,12 @@ from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
 
 from staff import enrolment
-from tests.browser.conftest import database_url, log_in_with_password
+from tests.browser.conftest import (
+    STAFF_PASSWORD,
+    database_url,
+    log_in_with_password,
+    staff_password_hash,
+)
 from tests.browser.test_accessibility import violations
 from tests.contacts.factories import make_enquiry
 from tests.servers import AppServer, free_port, site_env
@@ -119,7 +124,7 @@ def test_an_app_enrolled_without_javascript_then_a_recovery_code_works_once(
     page.goto(site + link)  # before the login: the login form, with the secret left behind
     expect(page).to_have_url(site + "/intern/login/?next=/intern/sikkerhet/registrering/")
     page.get_by_label("Brukernavn").fill(user.username)
-    page.get_by_label("Passord").fill("et-langt-passord-1")
+    page.get_by_label("Passord").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     expect(page).to_have_url(site + "/intern/sikkerhet/")
     page.get_by_role("link", name="Legg til autentiseringsapp").click()
@@ -181,12 +186,11 @@ def test_a_staff_user_without_a_device_cannot_open_the_enquiries(
 
 def _make_staff(group):
     """A Saksbehandler with a password and nothing enrolled yet."""
-    from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
 
     user = User.objects.create(
         username="ny-ansatt",
-        password=make_password("et-langt-passord-1", hasher="pbkdf2_sha256"),
+        password=staff_password_hash(),
         is_staff=True,
     )
     user.groups.add(group)
