@@ -3,7 +3,8 @@
 A migrated one is a copy of a template that is migrated once per run of the suite, shared
 by every test process of the run (pytest-xdist's included) and dropped when the run ends:
 `CREATE DATABASE … TEMPLATE` takes a fraction of a second, where `migrate` took seconds of
-CPU for every server the suite starts.
+CPU for every server the suite starts. Each test process's own test database is such a
+copy too (tests/conftest.py, `django_db_setup`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,21 @@ def drop_template() -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def copy_template(name: str) -> None:
+    """`name` made afresh as a copy of the run's template (a database of that name that an
+    interrupted run left behind is dropped first)."""
+    source = template()
+    with _admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+
+
+def drop(name: str) -> None:
+    """Drop `name`, whoever is still connected to it (a server a test left running)."""
+    with _admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @contextmanager
 def scratch_database(*, migrated: bool) -> Iterator[str]:
     """A new database for one test or module, dropped after it: empty, or migrated."""
@@ -74,5 +90,4 @@ def scratch_database(*, migrated: bool) -> Iterator[str]:
     try:
         yield url(name)
     finally:
-        with _admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop(name)
