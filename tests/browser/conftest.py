@@ -80,7 +80,7 @@ def site(transactional_db, app_servers):
         PILARO_RATE_LIMIT="1000/m",
         PILARO_NOTIFY_EMAILS="staff@example.invalid",
     )
-    return app_servers("site", lambda: AppServer(env, workers=2, threads=2)).base
+    return app_servers("site", lambda: AppServer(env, workers=1, threads=4)).base
 
 
 @pytest.fixture
