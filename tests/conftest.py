@@ -53,7 +53,9 @@ def _forms_posted_as_browsers_post_them():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
     """This test process's test database, as a copy of the run's migrated template
     (tests/databases.py), where pytest-django migrated one for every process of a parallel
     run (2.5 s of CPU each, on two cores shared by four). Django's own setup then finds it
@@ -67,11 +69,25 @@ def django_db_setup(django_test_environment, django_db_blocker, django_db_modify
     test_name = connections["default"].creation._get_test_db_name()
     with django_db_blocker.unblock():
         databases.copy_template(test_name)
-        setup_databases(verbosity=0, interactive=False, keepdb=True, aliases={"default"})
+        setup_databases(
+            verbosity=0,
+            interactive=False,
+            keepdb=True,
+            aliases={"default"},
+            # Serialized only if a test asks to be rolled back to it, as pytest-django does.
+            serialized_aliases={"default"}
+            if _serialized_rollback(request.session.items)
+            else set(),
+        )
     yield
     with django_db_blocker.unblock():
         connections.close_all()
         databases.drop(test_name)
+
+
+def _serialized_rollback(items: list[pytest.Item]) -> bool:
+    markers = (item.get_closest_marker("django_db") for item in items)
+    return any(m is not None and m.kwargs.get("serialized_rollback") for m in markers)
 
 
 # A test that commits ends with a flush, which empties the models' tables: what the data
