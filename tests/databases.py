@@ -60,17 +60,15 @@ def template() -> str:
 
 def drop_template() -> None:
     if _started_here:
-        with _admin() as conn:
-            name = f"pilaro_template_{os.environ[RUN]}"
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop(f"pilaro_template_{os.environ[RUN]}")
 
 
 def copy_template(name: str) -> None:
     """`name` made afresh as a copy of the run's template (a database of that name that an
     interrupted run left behind is dropped first)."""
     source = template()
+    drop(name)
     with _admin() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
 
 
