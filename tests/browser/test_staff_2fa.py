@@ -131,8 +131,9 @@ def test_an_app_enrolled_without_javascript_then_a_recovery_code_works_once(
     secret = page.locator("#totp-key").inner_text().replace(" ", "")
     page.get_by_label("Kode fra appen").fill(app_code(secret))
     page.get_by_role("button", name="Legg til").click()
+    # all_inner_texts() does not wait for the page the click loads: the count does.
+    expect(page.locator(".recovery-codes code")).to_have_count(10)
     codes = page.locator(".recovery-codes code").all_inner_texts()
-    assert len(codes) == 10
     page.get_by_role("link", name=re.compile("fortsett")).click()
     log_out(page)
 
