@@ -385,9 +385,11 @@ class FailingBackend(EmailBackend):
 
 @pytest.fixture(autouse=True)
 def _contact_settings(settings):
+    from contacts.intake import edge
     from privacy.models import forget_recorded_versions
 
     forget_recorded_versions()
+    edge.forget()
     settings.CONTACTS_MIN_FILL_SECONDS = 0
     settings.CONTACTS_NOTIFY_EMAILS = ["saksbehandler@example.no"]
     settings.SITE_URL = "https://pilaro.example"

@@ -378,6 +378,35 @@ def test_once_the_hour_is_full_a_fast_post_is_discarded_before_its_fields_with_n
 
 
 @pytest.mark.django_db
+def test_in_a_flood_the_full_hour_is_counted_once_a_second_and_a_freed_place_then_seen(
+    client, fast, settings
+):
+    """contacts/intake/edge.py remembers "full" for FULL_REMEMBERED: the posts of a flood
+    within it read nothing at all; the first one after it counts again, and finds the
+    place that staff freed meanwhile."""
+    from contacts.intake.edge import FULL_REMEMBERED
+
+    settings.CONTACTS_QUARANTINE_MAX_PER_HOUR = 1
+    shown = timezone.now()
+    post(client, shown, fast(shown)[1])  # takes the hour's one place
+    post(client, shown, fast(shown)[1])  # counts, and finds the hour full
+    flood = [fast(shown)[1] for _ in range(3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        answers = [post(client, shown, data).status_code for data in flood]
+
+    assert answers == [303] * 3
+    assert queries.captured_queries == []
+    Enquiry.objects.filter(status="karantene").delete()  # the place freed
+    within = shown + dt.timedelta(seconds=1) + FULL_REMEMBERED / 2
+    post(client, within - dt.timedelta(seconds=1), fast(shown)[1])
+    assert Enquiry.objects.count() == 0  # still taken as full, for at most a second
+    after = shown + dt.timedelta(seconds=1) + FULL_REMEMBERED
+    post(client, after - dt.timedelta(seconds=1), fast(shown)[1])
+    assert list(Enquiry.objects.values_list("status", flat=True)) == ["karantene"]
+
+
+@pytest.mark.django_db
 def test_once_the_hour_is_full_a_fast_post_is_answered_before_the_session_and_the_view(
     client, fast, settings, monkeypatch
 ):
