@@ -22,6 +22,10 @@ CSRF cookie: staff, with a session, always get the full stack. A response marked
 `Cache-Control: private` (a draft shown to staff) is never stored. Nothing is stored when
 DJANGO_DEBUG is on, so an edited template shows at once.
 
+An answer that is the same for every reader but is not a GET's page (the callback form's
+429, which a flood repeats) is rendered once per host, path and day with
+`shared_render(request, template_name, status=...)`, and served from memory after.
+
 Why not Django's cache framework: `cache_page` runs after every middleware (sessions,
 authentication, CSRF), which is most of the cost, and cannot give each reader a token of
 their own in a shared page.
@@ -40,6 +44,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -107,12 +112,14 @@ class _Entry:
 
 
 _entries: dict[tuple, _Entry] = {}
+_rendered: dict[tuple, bytes] = {}  # shared_render's
 _lock = threading.Lock()
 
 
 def clear(**kwargs) -> None:
     with _lock:
         _entries.clear()
+        _rendered.clear()
 
 
 # A changed setting (in tests) may change any page.
@@ -215,3 +222,23 @@ def _shareable(response: HttpResponse) -> bool:
         and "no-store" not in cache_control
         and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
     )
+
+
+def shared_render(request: HttpRequest, template_name: str, *, status: int) -> HttpResponse:
+    """`render(request, template_name, status=status)` for a template whose page holds
+    nothing of its reader's (no form, no CSRF token, no user): rendered once per scheme,
+    host, path and day (a page names its own address, and the date decides which notice
+    version it links to), then served from memory. Nothing is kept when DJANGO_DEBUG is on."""
+    key = (template_name, status, request.scheme, request.get_host(), request.path)
+    key += (timezone.localdate(),)
+    content = _rendered.get(key)
+    if content is None:
+        response = render(request, template_name, status=status)
+        if settings.DEBUG:
+            return response
+        content = response.content
+        with _lock:
+            if len(_rendered) >= MAX_ENTRIES:
+                _rendered.clear()
+            _rendered[key] = content
+    return HttpResponse(content, status=status)

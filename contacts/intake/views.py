@@ -17,7 +17,7 @@ from common.clients import client_key
 from contacts.intake import quarantine, submission
 from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome
 from contacts.models import Enquiry, FormLocation
-from pagecache import shared_page
+from pagecache import shared_page, shared_render
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,8 @@ def contact(request: HttpRequest) -> HttpResponse:
     # up none of the client's posts.
     if form.token_usable and _over_the_limit(request):
         logger.warning("Callback form: rate limit reached")
-        return render(request, "contacts/too_many.html", status=429)
+        # The same page for every client over the limit: rendered once (pagecache).
+        return shared_render(request, "contacts/too_many.html", status=429)
 
     outcome = form.outcome()
     if outcome not in (Outcome.STORE, Outcome.QUARANTINE):

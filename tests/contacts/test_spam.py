@@ -192,6 +192,27 @@ def test_over_the_limit_a_post_writes_nothing_more(client, fresh_form, settings)
     assert list(RateCounter.objects.values_list("hits", flat=True)) == [1]
 
 
+def test_the_429_page_is_rendered_once_and_served_alike_to_every_client_over_the_limit(
+    client, fresh_form, settings
+):
+    """pagecache.shared_render: a flood over the limit costs no template rendering after
+    the first; a changed setting (the company's name here) renders it afresh."""
+    settings.CONTACTS_RATE_LIMIT = "1/m"
+    client.post("/kontakt/", fresh_form())
+
+    first, second = (client.post("/kontakt/", fresh_form()) for _ in range(2))
+    settings.COMPANY = {**settings.COMPANY, "name": "Et annet navn AS"}
+    renamed = client.post("/kontakt/", fresh_form())
+
+    assert (first.status_code, second.status_code, renamed.status_code) == (429, 429, 429)
+    assert "contacts/too_many.html" in [t.name for t in first.templates]
+    assert second.templates == []
+    assert second.content == first.content
+    assert "For mange forsøk" in second.content.decode()
+    assert "Et annet navn AS" in renamed.content.decode()
+    assert "Et annet navn AS" not in first.content.decode()
+
+
 def test_a_counter_store_down_lets_the_post_through_with_one_error_line(
     client, fresh_form, monkeypatch, caplog
 ):
