@@ -8,6 +8,8 @@ Every post comes from a new client address (PILARO_TRUSTED_PROXIES=1 and a fresh
 X-Forwarded-For), as a flood of bots does, so each meets a rate-limit counter of its own.
 The quarantine's hour is full (PILARO_QUARANTINE_MAX_PER_HOUR=1, and the warm-up's one
 post sent too fast takes that place), so a valid post sent too fast is discarded. Only the POSTs are counted: the forms are fetched before.
+The kind over_limit runs on a second server whose limit is one post an hour, every post
+from one client address: after the first, each is answered 429.
 
 CPU is read from /proc (utime + stime) for every process of gunicorn's session and every
 PostgreSQL backend connected to the database; each kind is measured `rounds` times and the
@@ -33,6 +35,7 @@ from bench.servers import AppServer, run, site_env
 DATABASE = "pilaro_post_cost"
 TICK = os.sysconf("SC_CLK_TCK")
 MIN_FILL = 2
+OVER_LIMIT_ADDRESS = "198.51.100.7"
 HELD = "SELECT count(*) FROM contacts_enquiry WHERE status = 'karantene'"
 _addresses = itertools.count(1)
 
@@ -89,10 +92,11 @@ def _spent(before: dict, after: dict) -> dict[str, float]:
     }
 
 
-def _request(base: str, method: str, path: str, data=None, cookies=None):
+def _request(base: str, method: str, path: str, data=None, cookies=None, address=None):
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     req = urllib.request.Request(base + path, data=body, method=method)
-    req.add_header("X-Forwarded-For", f"10.{next(_addresses) % 250}.{next(_addresses) % 250}.9")
+    address = address or f"10.{next(_addresses) % 250}.{next(_addresses) % 250}.9"
+    req.add_header("X-Forwarded-For", address)
     if body is not None:
         req.add_header("Content-Type", "application/x-www-form-urlencoded")
     if cookies:
@@ -138,12 +142,13 @@ def _measure(server: AppServer, url: str, kind: str, posts: int) -> dict[str, fl
     forms = _forms(server.base, posts)
     if kind == "honeypot":
         forms = [(c, {**f, "website": "https://spam.example"}) for c, f in forms]
-    if kind == "valid":
+    if kind in ("valid", "over_limit"):
         time.sleep(MIN_FILL + 0.5)
+    address, expected = (OVER_LIMIT_ADDRESS, 429) if kind == "over_limit" else (None, 303)
     before = _snapshot(server, url)
     for cookie, data in forms:
-        status, body, _ = _request(server.base, "POST", "/kontakt/", data, cookie)
-        assert status == 303, (kind, status, body[:300])
+        status, body, _ = _request(server.base, "POST", "/kontakt/", data, cookie, address)
+        assert status == expected, (kind, status, body[:300])
     after = _snapshot(server, url)
     return {side: 1000 * seconds / posts for side, seconds in _spent(before, after).items()}
 
@@ -175,6 +180,15 @@ def main() -> None:
         for _ in range(args.rounds):
             for kind in ("valid", "honeypot", "too_fast"):
                 results.setdefault(kind, []).append(_measure(server, admin, kind, args.posts))
+    with AppServer({**env, "PILARO_RATE_LIMIT": "1/h"}) as server:
+        _forms(server.base, 1)  # warm-up
+        cookie, data = _forms(server.base, 1)[0]
+        time.sleep(MIN_FILL + 0.5)
+        _request(server.base, "POST", "/kontakt/", data, cookie, OVER_LIMIT_ADDRESS)  # the one
+        for _ in range(args.rounds):
+            results.setdefault("over_limit", []).append(
+                _measure(server, admin, "over_limit", args.posts)
+            )
     for kind, rounds in results.items():
         totals = [r["gunicorn"] + r["postgres"] for r in rounds]
         median = statistics.median(totals)
