@@ -233,8 +233,10 @@ def shared_render(request: HttpRequest, template_name: str, *, status: int) -> H
     key += (timezone.localdate(),)
     content = _rendered.get(key)
     if content is None:
+        token_asked = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         response = render(request, template_name, status=status)
-        if settings.DEBUG:
+        # A page that asked for the reader's CSRF token is theirs alone: never kept.
+        if settings.DEBUG or request.META.get("CSRF_COOKIE_NEEDS_UPDATE") != token_asked:
             return response
         content = response.content
         with _lock:

@@ -165,3 +165,27 @@ def test_a_page_built_for_one_host_is_never_served_to_another(renders, settings)
     assert len(renders) > rendered  # built afresh for the other host, then shared by it
     assert b"pilaro.example:4443" not in plain.content
     assert again.content == plain.content
+
+
+def test_shared_render_never_keeps_a_page_that_holds_the_reader_s_csrf_token(settings, rf):
+    """pagecache.shared_render keeps a page for every reader only if rendering it asked
+    for nobody's CSRF token; a template that does is rendered for each reader."""
+    from pagecache import shared_render
+
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [
+                    ("django.template.loaders.locmem.Loader", {"form.html": "{% csrf_token %}"})
+                ],
+                "context_processors": ["django.template.context_processors.csrf"],
+            },
+        }
+    ]
+
+    first, second = (shared_render(rf.post("/kontakt/"), "form.html", status=429) for _ in "ab")
+
+    tokens = [re.search(r'value="([^"]+)"', r.content.decode()).group(1) for r in (first, second)]
+    assert (first.status_code, second.status_code) == (429, 429)
+    assert tokens[0] != tokens[1]
