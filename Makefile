@@ -51,13 +51,14 @@ locale/%.mo: locale/%.po
 
 install: $(VENV)/.installed node_modules/.package-lock.json $(MESSAGES)
 
-# Debian's Chromium for the browser tests (no browser can be downloaded by Playwright).
-CHROMIUM ?= /usr/bin/chromium
+# Debian's Chrome headless shell for the browser tests and Lighthouse (no browser can be
+# downloaded by Playwright): the full browser's engine at half its CPU (tests/browser/conftest.py).
+HEADLESS_SHELL := /usr/bin/chromium-headless-shell
 browser:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	  || { echo "Chromium is missing and could not be installed: apt-get install chromium"; exit 1; }; }
+	@test -x $(HEADLESS_SHELL) || { \
+	  echo "Installing Debian's chromium-headless-shell for the browser tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null; } \
+	  || { echo "Chromium is missing and could not be installed: apt-get install chromium-headless-shell"; exit 1; }; }
 
 # Debian's nginx, the production front (deploy/): `make serve-tls` and the proxy tests run
 # the real binary. Debian's testssl.sh grades its TLS (tests/site/test_proxy_edge.py):

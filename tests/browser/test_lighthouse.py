@@ -2,10 +2,11 @@
 pages most visitors see: the home page, the privacy notice and the callback form.
 
 It runs offline: the `lighthouse` npm package (a devDependency, installed by `npm ci`)
-drives Debian's Chromium against gunicorn with production settings on loopback. The
-performance score depends on how busy the machine is (Lighthouse simulates a slow phone
-from the trace it records), so a page gets up to three runs to score 100 there; the other
-three categories are audits of the page itself and must score 100 on the first run.
+drives Chrome's headless shell (Debian's build) against gunicorn with production settings
+on loopback. The performance score depends on how busy the machine is (Lighthouse
+simulates a slow phone from the trace it records), so a page gets up to three runs to score
+100 there; the other three categories are audits of the page itself and must score 100 on
+the first run.
 """
 
 from __future__ import annotations
