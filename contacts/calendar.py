@@ -19,7 +19,6 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-import holidays
 from django.conf import settings
 from django.utils import timezone
 
@@ -68,6 +67,10 @@ def parse_closed_days(items: Iterable[str]) -> frozenset[dt.date]:
 
 @functools.cache
 def _public_holidays(year: int) -> frozenset[dt.date]:
+    # Imported here, on the first date asked about, not when the app loads: the package's
+    # country tables cost every command, worker and server 75 ms of CPU, and most never ask.
+    import holidays
+
     # include_sundays=False (the package's default, stated here): with True every Sunday
     # of the year is listed as a holiday. Weekends are never working days anyway.
     found = holidays.country_holidays("NO", years=year, include_sundays=False)

@@ -14,15 +14,17 @@ import hashlib
 import re
 from dataclasses import dataclass
 from html import unescape
+from typing import TYPE_CHECKING
 
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 
 from privacy.datamap import get_data_map
 from privacy.registry import Notice
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 FACT_RE = re.compile(r"^\[\[([a-z0-9-]+)\]\]$")
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u"})
@@ -34,11 +36,23 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "seksjon"
 
 
-_md = (
-    MarkdownIt("commonmark", {"html": False, "typographer": False})
-    .enable("table")
-    .use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
-)
+@functools.cache
+def _markdown(inline: bool = False) -> MarkdownIt:
+    """The parser, built on first use: markdown-it is imported then, not when the app
+    loads, which every command, worker and server does (50 ms of CPU each here)."""
+    from markdown_it import MarkdownIt
+
+    if inline:
+        return MarkdownIt("commonmark", {"html": False, "typographer": False})
+    from mdit_py_plugins.anchors import anchors_plugin
+
+    md = (
+        MarkdownIt("commonmark", {"html": False, "typographer": False})
+        .enable("table")
+        .use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+    )
+    md.add_render_rule("table_open", _render_table_open)
+    return md
 
 
 @dataclass(frozen=True)
@@ -117,19 +131,17 @@ def _accessible_tables(tokens: list[Token]) -> None:
             first_cell_of_row = False
 
 
-_md.add_render_rule("table_open", _render_table_open)
-
-
 def _convert(text: str) -> RenderedNotice:
+    md = _markdown()
     env: dict = {}
-    tokens = _md.parse(text, env)
+    tokens = md.parse(text, env)
     _accessible_tables(tokens)
     toc = tuple(
         TocEntry(level=int(token.tag[1]), id=token.attrGet("id") or "", text=tokens[i + 1].content)
         for i, token in enumerate(tokens)
         if token.type == "heading_open" and token.tag in ("h2", "h3")
     )
-    html = _md.renderer.render(tokens, _md.options, env)
+    html = md.renderer.render(tokens, md.options, env)
     return RenderedNotice(html=mark_safe(html), toc=toc)  # noqa: S308 - html is off: all escaped
 
 
@@ -252,8 +264,6 @@ def diff_notices(old: Notice, new: Notice) -> tuple[Change, ...]:
 
 # --- Short texts from the declarations ---------------------------------------------------
 
-_inline_md = MarkdownIt("commonmark", {"html": False, "typographer": False})
-
 
 @dataclass(frozen=True)
 class ShownText:
@@ -267,6 +277,6 @@ class ShownText:
 @functools.lru_cache(maxsize=256)
 def inline(markdown: str) -> ShownText:
     """One line of Markdown (links, emphasis) as HTML, and the same words as plain text."""
-    html = _inline_md.renderInline(markdown)
+    html = _markdown(inline=True).renderInline(markdown)
     # S308: markdown-it escapes everything ("html" is off) and refuses unsafe link schemes.
     return ShownText(html=mark_safe(html), text=unescape(strip_tags(html)))  # noqa: S308
