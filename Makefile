@@ -31,7 +31,12 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The lock's own pip first, by its hashes: the pip a new venv brings (23.2 with Python
+# 3.11.7) refuses the lock once a package that another asks for with extras
+# (pip-audit: CacheControl[filecache]) has a release newer than the locked one.
 $(VENV)/.installed: requirements.lock | $(BIN)/python
+	awk '/^pip==/{p=1} p{print} p&&/# via/{exit}' requirements.lock > $(VENV)/pip.lock
+	if [ -s $(VENV)/pip.lock ]; then $(BIN)/pip install --quiet --require-hashes --no-deps -r $(VENV)/pip.lock; fi
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
