@@ -67,7 +67,8 @@ def submit_enquiry(
         )
         if enquiry is not None:
             notifications.queue(enquiry_id=enquiry.pk, now=now)
-            confirmation.ask(enquiry_id=enquiry.pk)
+            if submission.consents.get(ConsentPurpose.MARKETING):  # no query when unticked
+                confirmation.ask(enquiry_id=enquiry.pk)
     if enquiry is not None:
         logger.info("Enquiry #%s stored", enquiry.pk)
     return enquiry

@@ -183,3 +183,18 @@ def test_sending_a_notification_takes_two_queries_the_lock_with_its_enquiry_and_
     assert queries[0].startswith("SELECT") and "FOR UPDATE" in queries[0]
     assert queries[1].startswith("UPDATE")
     assert len(mail.outbox) == 1
+
+
+def test_storing_a_post_without_marketing_consent_looks_for_no_consent_to_confirm(
+    client, fresh_form
+):
+    """The double opt-in's job is queued only for a ticked marketing box; an unticked one
+    costs the visitor's request no query for it (the consent rows are only inserted)."""
+    data = fresh_form()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/kontakt/", data)
+
+    assert response.status_code == 303
+    read = [q["sql"] for q in captured if "contacts_consent" in q["sql"]]
+    assert len(read) == 1, read
+    assert read[0].startswith("INSERT")
