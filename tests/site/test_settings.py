@@ -248,3 +248,24 @@ def test_a_database_connection_is_kept_between_requests_and_replaced_once_it_has
     assert first == "200" and kept != "None"
     # Checked before reuse: the dead connection is replaced, not handed to the view.
     assert second == "200" and replaced not in ("None", kept)
+
+
+# Loaded on first use by the app (a quarter of a command's start), and by the WSGI module
+# for gunicorn's master, whose forked workers then start with them.
+ON_FIRST_USE = ("email_validator", "holidays", "markdown_it")
+LOADED = "import sys; print(' '.join(m for m in {names!r} if m in sys.modules))"
+
+
+def test_commands_load_the_parsers_on_first_use_and_gunicorn_s_master_before_it_forks(
+    run_python,
+):
+    env = clean_env(**PRODUCTION_ENV)
+    names = (*ON_FIRST_USE, "contacts.intake.views")
+    setup = "import django; django.setup(); import contacts.admin; "
+    command = run_python(["-c", setup + LOADED.format(names=names)], env)
+    master = run_python(["-c", "import pilaro_site.wsgi; " + LOADED.format(names=names)], env)
+
+    assert command.returncode == 0, command.stderr
+    assert command.stdout.split() == []
+    assert master.returncode == 0, master.stderr
+    assert master.stdout.split() == list(names)
