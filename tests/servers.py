@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -143,6 +144,17 @@ def disposable_postgres() -> Iterator[DisposablePostgres]:
         cluster.destroy()
 
 
+# Each test server by its address, so that a client that meets a server error can show
+# the server's own account of it: the traceback is in the server's log, never in the page.
+_by_base: weakref.WeakValueDictionary[str, AppServer] = weakref.WeakValueDictionary()
+
+
+def server_log(base: str) -> str:
+    """The end of the log of the test server at `base`, if this process started it."""
+    server = _by_base.get(base)
+    return server.output()[-3000:] if server is not None else "(not a server of this process)"
+
+
 class AppServer(servers.AppServer):
     """gunicorn with production settings on a loopback port: by default one worker with
     four threads, quick to start (the bench's servers keep gunicorn.conf.py's defaults)."""
@@ -152,6 +164,7 @@ class AppServer(servers.AppServer):
     ) -> None:
         self.workers = workers
         super().__init__(env, workers=workers, threads=threads, port=port)
+        _by_base[self.base] = self
 
     def renew(self, seconds: float = 30) -> None:
         """Workers forked afresh from the master (gunicorn's HUP), and the shared cache
@@ -215,7 +228,9 @@ class Browser:
     def form(self) -> dict[str, str]:
         """A fresh callback form, filled in with valid values."""
         status, html = self.request("GET", "/kontakt/")
-        assert status == 200, html[:500]
+        assert status == 200, f"GET /kontakt/ answered {status}:\n" + (
+            f"the server's log:\n{server_log(self.base)}" if status >= 500 else html[:500]
+        )
         return {
             **form_tokens(html),
             "name": "Kari Nordmann",
