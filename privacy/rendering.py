@@ -39,19 +39,26 @@ def slugify(text: str) -> str:
 @functools.cache
 def _markdown(inline: bool = False) -> MarkdownIt:
     """The parser, built on first use: markdown-it is imported then, not when the app
-    loads, which every command, worker and server does (50 ms of CPU each here)."""
+    loads, which every command, worker and server does (50 ms of CPU each here).
+
+    Handed out ready: markdown-it compiles each rule chain on its first parse, and a
+    server thread that parsed while another compiled could see the chain half built (a
+    page rendered with rules missing). So it parses once here, before any thread gets it
+    (functools.cache keeps the instance only once this returns)."""
     from markdown_it import MarkdownIt
 
     if inline:
-        return MarkdownIt("commonmark", {"html": False, "typographer": False})
-    from mdit_py_plugins.anchors import anchors_plugin
+        md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    else:
+        from mdit_py_plugins.anchors import anchors_plugin
 
-    md = (
-        MarkdownIt("commonmark", {"html": False, "typographer": False})
-        .enable("table")
-        .use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
-    )
-    md.add_render_rule("table_open", _render_table_open)
+        md = (
+            MarkdownIt("commonmark", {"html": False, "typographer": False})
+            .enable("table")
+            .use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+        )
+        md.add_render_rule("table_open", _render_table_open)
+    md.parse("*x*")  # compiles the core, block and both inline chains
     return md
 
 

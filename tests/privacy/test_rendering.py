@@ -67,3 +67,41 @@ def test_the_caption_keeps_an_acronym_and_escapes_the_header_text():
     html = _convert("| Navn | GDPR <b> |\n| --- | --- |\n| a | b |\n").html
 
     assert "<caption>Navn og GDPR &lt;b&gt;</caption>" in html
+
+
+def test_server_threads_parsing_at_once_with_a_new_parser_all_get_the_same_page():
+    """markdown-it compiles its rule chains on a parser's first parse; a thread that parsed
+    while another compiled saw a chain half built and rendered with rules missing (an
+    empty label, in a run of this test without the fix). Each trial starts from a new
+    parser, as a new server process does, first used by six threads at once."""
+    import sys
+    import threading
+
+    from privacy import rendering
+
+    label = "Jeg vil ha e-post om [tilbud](https://example.no) og *nyheter*."
+    expected = rendering.inline(label).html
+    wrong = []
+
+    def render(barrier: threading.Barrier) -> None:
+        barrier.wait()
+        if (html := rendering.inline(label).html) != expected:
+            wrong.append(html)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for _ in range(200):
+            rendering._markdown.cache_clear()
+            rendering.inline.cache_clear()
+            rendering._markdown(inline=True)  # the new process's parser
+            barrier = threading.Barrier(6)
+            threads = [threading.Thread(target=render, args=(barrier,)) for _ in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert wrong == []
