@@ -195,6 +195,6 @@ def test_storing_a_post_without_marketing_consent_looks_for_no_consent_to_confir
         response = client.post("/kontakt/", data)
 
     assert response.status_code == 303
-    read = [q["sql"] for q in captured if "contacts_consent" in q["sql"]]
-    assert len(read) == 1, read
-    assert read[0].startswith("INSERT")
+    on_consents = [q["sql"] for q in captured if "contacts_consent" in q["sql"]]
+    assert len(on_consents) == 1, on_consents
+    assert on_consents[0].startswith("INSERT")
