@@ -22,7 +22,7 @@ from common.emails import normalised_email
 from contacts import phone as phone_numbers
 from contacts.admin import filters
 from contacts.admin.actions import ENQUIRY_ACTIONS
-from contacts.admin.display import breakable, is_email, marketing_column
+from contacts.admin.display import InboxChangeList, breakable, is_email, marketing_column
 from contacts.admin.forms import EnquiryAdminForm
 from contacts.admin.inlines import (
     AddTextInlineFormSet,
@@ -34,6 +34,7 @@ from contacts.admin.pages import EnquiryPages
 from contacts.admin.subjects import PersonSearch
 from contacts.inbox import contact, triage
 from contacts.models import Enquiry, Note
+from contacts.models.consent import marketing_consent
 from contacts.models.enquiry import awaiting_due_at
 from contacts.restricted import EnquiryRestricted
 
@@ -115,12 +116,11 @@ class EnquiryAdmin(admin.ModelAdmin):
     actions = ENQUIRY_ACTIONS
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_marketing_consent()
-            .annotate(awaiting_due_at=awaiting_due_at())
-        )
+        # The marketing column is worked out for the page's rows only (InboxChangeList).
+        return super().get_queryset(request).annotate(awaiting_due_at=awaiting_due_at())
+
+    def get_changelist(self, request, **kwargs):
+        return InboxChangeList
 
     def get_ordering(self, request):
         # Calls still to make first, the most urgent (overdue) at the top; then the rest,
@@ -201,7 +201,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         url = reverse("admin:contacts_enquiry_restrict", args=[enquiry.pk])
         return format_html('Ikke begrenset. <a href="{}">Begrens behandlingen</a>', url)
 
-    @admin.display(description="markedsføring", ordering="marketing")
+    @admin.display(description="markedsføring", ordering=marketing_consent())
     def marketing_display(self, enquiry: Enquiry) -> str:
         return marketing_column(enquiry)
 

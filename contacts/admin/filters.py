@@ -20,6 +20,7 @@ from django.utils import timezone
 from common.urls import with_query
 from contacts.inbox import callbacks
 from contacts.models import Enquiry, EnquiryStatus
+from contacts.models.consent import marketing_consent
 
 ENQUIRIES, SUBJECT_REQUESTS = "contacts.enquiry", "contacts.subjectrequest"
 
@@ -142,7 +143,7 @@ class MarketingFilter(YesNoFilter):
     parameter_name = "markedsforing"
 
     def pick(self, queryset, yes: bool):
-        return queryset.filter(marketing=yes)
+        return queryset.filter(marketing_consent() if yes else ~marketing_consent())
 
 
 class RestrictionFilter(YesNoFilter):

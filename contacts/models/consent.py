@@ -10,7 +10,7 @@ only, through the database's ON DELETE CASCADE: Django deletes nothing here itse
 from __future__ import annotations
 
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from privacy.models import NoticeVersion
 
@@ -61,6 +61,19 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
             confirmed_at__isnull=True,
             lapsed_at__isnull=True,
         )
+
+
+def marketing_of_enquiry(*, pending: bool = False) -> ConsentQuerySet:
+    """The marketing consent in force (with `pending`, awaiting the person's confirmation)
+    of the enquiry an outer query is at (OuterRef("pk")): a subquery for enquiries."""
+    consents = Consent.objects.awaiting_confirmation() if pending else Consent.objects.in_force()
+    return consents.filter(enquiry=OuterRef("pk"), purpose=ConsentPurpose.MARKETING)
+
+
+def marketing_consent(*, pending: bool = False) -> Exists:
+    """Whether the outer query's enquiry has that consent: `with_marketing_consent`'s two
+    annotations, and the admin's order by its column."""
+    return Exists(marketing_of_enquiry(pending=pending))
 
 
 class Consent(models.Model):

@@ -11,14 +11,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, DateTimeField, F, Q, Subquery, When
 from django.db.models.functions import Upper
 from django.utils import timezone
 
 from common.db import PostgreSQLIndex
 from common.emails import normalised_email
 from contacts import phone as phone_numbers
-from contacts.models.consent import Consent, ConsentPurpose
+from contacts.models.consent import marketing_consent, marketing_of_enquiry
 from contacts.retention.rules import retention_date, spam_retention_date
 from privacy.models import NoticeVersion
 
@@ -77,13 +77,12 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
     def with_marketing_consent(self) -> EnquiryQuerySet:
         """Annotate `marketing` (a marketing consent in force) and `marketing_pending`."""
         return self.annotate(
-            marketing=Exists(_marketing(Consent.objects.in_force())),
-            marketing_pending=Exists(_marketing(Consent.objects.awaiting_confirmation())),
+            marketing=marketing_consent(), marketing_pending=marketing_consent(pending=True)
         )
 
     def with_marketing_consent_evidence(self) -> EnquiryQuerySet:
         """Annotate the marketing consent in force's id, time and notice version."""
-        in_force = _marketing(Consent.objects.in_force())
+        in_force = marketing_of_enquiry()
         return self.annotate(
             marketing_consent_id=Subquery(in_force.values("pk")[:1]),
             marketing_given_at=Subquery(in_force.values("given_at")[:1]),
@@ -109,10 +108,6 @@ class EnquiryQuerySet(models.QuerySet["Enquiry"]):
             "holds_due": self.holds_due_for_review(today).count(),
             "quarantine": self.filter(status=EnquiryStatus.QUARANTINE).count(),
         }
-
-
-def _marketing(consents: models.QuerySet[Consent]) -> models.QuerySet[Consent]:
-    return consents.filter(enquiry=OuterRef("pk"), purpose=ConsentPurpose.MARKETING)
 
 
 class Enquiry(models.Model):
