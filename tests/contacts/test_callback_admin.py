@@ -5,7 +5,6 @@ staff record that they made contact (an action, or the change page), audited."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.contrib import admin
@@ -15,6 +14,7 @@ from django.utils import timezone
 from contacts.calendar import working_calendar
 from contacts.models import AuditEntry, Enquiry
 from tests.contacts.factories import make_enquiry
+from tests.contacts.inbox_html import ordered, row
 from tests.forms_html import form_data
 
 pytestmark = pytest.mark.django_db
@@ -25,17 +25,6 @@ HOUR = dt.timedelta(hours=1)
 def in_working_time(delta: dt.timedelta) -> dt.datetime:
     """`delta` of working time from now (whatever day and hour the test runs)."""
     return working_calendar().add(timezone.now(), delta)
-
-
-def ordered(response) -> list[int]:
-    html = response.content.decode()
-    return [int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', html)]
-
-
-def row(response, enquiry: Enquiry) -> str:
-    html = response.content.decode()
-    start = html.index(f'name="_selected_action" value="{enquiry.pk}"')
-    return html[start : html.index("</tr>", start)]
 
 
 @pytest.fixture
