@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import connection
 from procrastinate.jobs import Job
 
 from common.schedules import is_oslo_hour
-from jobs.queue import MAX_RETRY_WAIT, Backoff, oldest_waiting_job_age
+from jobs.queue import MAX_RETRY_WAIT, Backoff, oldest_waiting_job_age, worker_connector
 from tests.queued_jobs import queued
 
 UTC = dt.UTC
@@ -121,3 +122,24 @@ def test_a_queue_that_cannot_be_read_makes_the_health_check_fail(client, monkeyp
 
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "up", "queue": "unreadable"}
+
+
+@pytest.mark.django_db
+def test_the_workers_queue_statements_are_sent_without_a_begin_and_a_commit_around_each():
+    """procrastinate's statements are each atomic; a BEGIN and a COMMIT around each are two
+    round trips more per statement, four per job (docs/performance.md)."""
+
+    async def first_command_of_its_transaction() -> bool:
+        connector = worker_connector()
+        await connector.open_async()
+        try:
+            row = await connector.execute_query_one_async(
+                "SELECT transaction_timestamp() = statement_timestamp() AS alone"
+            )
+        finally:
+            await connector.close_async()
+        return row["alone"]
+
+    # The two are equal in the first command of a transaction only: after a BEGIN, the
+    # statement is the second.
+    assert asyncio.run(first_command_of_its_transaction())

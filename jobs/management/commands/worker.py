@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from procrastinate.contrib.django import app
 
+from jobs.queue import worker_connector
+
 logger = logging.getLogger("jobs.worker")
 
 QUEUES = ["notifications", "maintenance"]
@@ -66,7 +68,7 @@ class Command(BaseCommand):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self._stop)
-        with app.replace_connector(app.connector.get_worker_connector()):
+        with app.replace_connector(worker_connector()):
             async with app.open_async():
                 app.perform_import_paths()
                 self.worker = app._worker(
