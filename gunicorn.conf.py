@@ -16,6 +16,8 @@ bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
 # processes gave the same throughput and a third of the tail latency (docs/performance.md).
 workers = env_int("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1, minimum=1)
 threads = env_int("GUNICORN_THREADS", 1, minimum=1)
+# One thread per worker: gunicorn's sync worker, woken alone per connection (see the module).
+worker_class = "pilaro_site.gunicorn_worker.SyncWorker" if threads == 1 else "gthread"
 timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = 30
 keepalive = 5
