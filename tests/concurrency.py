@@ -1,9 +1,11 @@
-"""Run jobs in threads that start at the same moment, as two cron runs or two requests do."""
+"""Run jobs in threads: at the same moment, as two cron runs or two requests do; or an
+asyncio program in a thread of its own."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection
 
@@ -31,3 +33,10 @@ def run_at_once(*jobs: Callable[[], object]) -> list[BaseException]:
     for thread in threads:
         thread.join()
     return raised
+
+
+def in_a_thread(function: Callable, **kwargs):
+    """Run an asyncio.run()-based function in a thread of its own: in the whole suite an
+    event loop may already be running in this one (Playwright's sync API leaves one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, **kwargs).result()

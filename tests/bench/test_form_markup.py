@@ -11,13 +11,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from bench import BenchError, load, wrk
+from tests.concurrency import in_a_thread
 from tests.servers import ROOT
 
 FORM = (
@@ -59,13 +59,6 @@ def stand_in(page: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def in_a_thread(function, **kwargs):
-    """Run an asyncio.run()-based generator in a thread of its own: in the whole suite an
-    event loop may already be running in this one (Playwright's sync API leaves one)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, **kwargs).result()
 
 
 @pytest.fixture(scope="module", autouse=True)
