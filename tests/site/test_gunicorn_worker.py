@@ -12,7 +12,7 @@ import pytest
 
 from tests.servers import AppServer, site_env
 
-WORKERS = 3
+WORKERS = 5
 REQUESTS = 40
 
 
@@ -54,11 +54,14 @@ def test_a_new_connection_wakes_one_worker_not_every_idle_one(server):
 
     answers = [status(server.base, "/robots.txt") for _ in range(REQUESTS)]
 
-    woken = sum(voluntary_switches(pid) - before[pid] for pid in workers)
+    each = [voluntary_switches(pid) - before[pid] for pid in workers]
+    woken = sum(each)
     assert answers == [200] * REQUESTS
-    # gunicorn's own sync worker wakes every idle worker for each connection: with three,
-    # about 4.7 waits ended per request here. Woken alone, the one that serves it: 1.4.
-    assert woken / REQUESTS < 2.5, f"{woken} wake-ups for {REQUESTS} requests"
+    # gunicorn's own sync worker wakes every idle worker for each connection: at least one
+    # wait ended per worker and request, 5.4 in all here, with the cores busy or not. Woken
+    # alone: 1.9–2.0, three of the five workers never woken (the one serving a request
+    # also waits for its bytes, more often on a busy machine).
+    assert woken / REQUESTS < WORKERS - 1.5, f"{each} wake-ups for {REQUESTS} requests"
 
 
 def test_a_signal_reaches_the_waiting_workers_at_once(server):
