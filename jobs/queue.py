@@ -25,6 +25,7 @@ from procrastinate.jobs import Job
 from procrastinate.manager import JobManager
 from procrastinate.retry import BaseRetryStrategy
 from procrastinate.tasks import Task
+from psycopg import AsyncConnection
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def worker_connector() -> psycopg_connector.PsycopgConnector:
     )
 
 
-async def _autocommit(conn) -> None:
+async def _autocommit(conn: AsyncConnection) -> None:
     await conn.set_autocommit(True)
 
 

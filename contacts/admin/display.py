@@ -30,7 +30,8 @@ def breakable(text: str) -> str:
 
 def marketing_column(enquiry) -> str:
     """A marketing consent in force, one waiting for the person to confirm it (double
-    opt-in), or none; `enquiry` annotated by `EnquiryQuerySet.with_marketing_consent`."""
+    opt-in), or none; `enquiry` carrying `EnquiryQuerySet.with_marketing_consent`'s two
+    values (set for the page's rows by `InboxChangeList`)."""
     return "venter på bekreftelse" if enquiry.marketing_pending else yes_no_icon(enquiry.marketing)
 
 
