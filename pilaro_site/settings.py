@@ -178,6 +178,8 @@ else:
         "postgres://USER:PASSWORD@HOST:5432/NAME"
     )
 if _default_db["ENGINE"].endswith("postgresql"):
+    # Django's backend with a health check that sends no query (pilaro_site/postgresql).
+    _default_db["ENGINE"] = "pilaro_site.postgresql"
     # Persistent connections, checked before reuse so a restarted database is survived.
     _default_db.setdefault("CONN_MAX_AGE", env_int("DJANGO_CONN_MAX_AGE", 60, minimum=0))
     _default_db["CONN_HEALTH_CHECKS"] = True

@@ -199,11 +199,13 @@ def test_with_a_redis_cache_url_processes_share_one_rate_limit(run_python):
     assert "RESULT [True, False]" in second.stdout.splitlines()
 
 
-# In a process of its own, as an app server runs: two requests through the WSGI application,
-# with the first request's database connection killed in between, as a database restart
-# would. (The test client keeps Django from closing connections, so it cannot show this.)
+# In a process of its own, as an app server runs: requests through the WSGI application,
+# the connection kept between them, then killed as a database restart would. (The test
+# client keeps Django from closing connections, so it cannot show this.) The second request
+# is traced at the protocol (libpq's trace): every statement it puts on the wire, against
+# those its view sent through Django's cursors.
 KEPT_AND_REPLACED = """
-import os, time, wsgiref.util
+import os, tempfile, time, wsgiref.util
 import psycopg
 from django.db import connection
 from pilaro_site.wsgi import application
@@ -222,18 +224,34 @@ def backend():
 
 first = get("/healthz/")
 kept = backend()
+
+through_django = []
+def count(execute, sql, params, many, context):
+    through_django.append(sql)
+    return execute(sql, params, many, context)
+with tempfile.TemporaryFile("w+") as trace, connection.execute_wrapper(count):
+    connection.connection.pgconn.trace(trace.fileno())
+    connection.connection.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
+    second = get("/healthz/")
+    connection.connection.pgconn.untrace()
+    trace.seek(0)
+    sent = [line for line in trace if line.split("\t")[0] == "F" and
+            line.split("\t")[2] in ("Query", "Parse")]
+second_backend = backend()
+
 with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
     admin.execute("SELECT pg_terminate_backend(%s)", [kept])
     for _ in range(500):  # until that backend has gone
         if not admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [kept]).fetchone():
             break
         time.sleep(0.01)
-second = get("/healthz/")
-print("RESULT", first, kept, second, backend())
+third = get("/healthz/")
+print("RESULT", first, kept, second, second_backend, len(sent), len(through_django), third,
+      backend())
 """
 
 
-def test_a_database_connection_is_kept_between_requests_and_replaced_once_it_has_died(
+def test_a_database_connection_is_kept_checked_without_a_query_and_replaced_once_it_died(
     run_python, migrated_database_url
 ):
     # Migrated, so that the health check finds the job queue's table.
@@ -243,11 +261,15 @@ def test_a_database_connection_is_kept_between_requests_and_replaced_once_it_has
 
     assert result.returncode == 0, result.stderr
     [line] = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
-    _, first, kept, second, replaced = line.split()
+    _, first, kept, second, second_backend, sent, through_django, third, replaced = line.split()
     # Kept open after the request: no new connection (and its latency) per request.
     assert first == "200" and kept != "None"
-    # Checked before reuse: the dead connection is replaced, not handed to the view.
-    assert second == "200" and replaced not in ("None", kept)
+    assert second == "200" and second_backend == kept
+    # Checked before reuse without a statement of its own (Django's check sends SELECT 1):
+    # what went to the server is what the view sent.
+    assert int(through_django) > 0 and sent == through_django
+    # The dead connection is replaced, not handed to the view.
+    assert third == "200" and replaced not in ("None", kept)
 
 
 # Loaded on first use by the app (a quarter of a command's start), and by the WSGI module

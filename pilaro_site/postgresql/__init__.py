@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with a health check that sends nothing (see base.py)."""
