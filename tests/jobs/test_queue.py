@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import connection
+from procrastinate.contrib.django.utils import connector_params
 from procrastinate.jobs import Job
+from psycopg import AsyncConnection
+from psycopg.pq import Trace
 
 from common.schedules import is_oslo_hour
+from jobs import queue
 from jobs.queue import MAX_RETRY_WAIT, Backoff, oldest_waiting_job_age, worker_connector
 from tests.concurrency import in_a_thread
 from tests.queued_jobs import queued
@@ -144,3 +149,63 @@ def test_the_workers_queue_statements_are_sent_without_a_begin_and_a_commit_arou
     # The two are equal in the first command of a transaction only: after a BEGIN, the
     # statement is the second.
     assert in_a_thread(asyncio.run, main=first_command_of_its_transaction())
+
+
+@pytest.mark.django_db
+def test_the_workers_pool_checks_a_kept_connection_without_a_query_and_replaces_an_ended_one(
+    monkeypatch, tmp_path
+):
+    """psycopg_pool's check sends an empty query each time a connection is handed out: a
+    round trip per statement of the queue (docs/performance.md)."""
+    traces = []
+    autocommit = queue._autocommit
+
+    async def autocommit_and_traced(conn) -> None:
+        await autocommit(conn)
+        traces.append((tmp_path / f"trace-{len(traces)}").open("w"))
+        conn.pgconn.trace(traces[-1].fileno())
+        conn.pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS)
+
+    monkeypatch.setattr(queue, "_autocommit", autocommit_and_traced)
+    # One connection: the one the server ends is the one asked for next. (With several, a
+    # failed check costs psycopg_pool's backoff once for each: seconds.)
+    pool = queue._pool
+    monkeypatch.setattr(queue, "_pool", lambda **kwargs: pool(**kwargs, min_size=1, max_size=1))
+    backend = "SELECT pg_backend_pid() AS pid"
+
+    django_backend = connection.cursor().connection.info.backend_pid
+
+    async def three_statements_then_one_after_an_end() -> tuple[set[int], int]:
+        connector = worker_connector()
+        await connector.open_async()
+        try:
+            for _ in range(3):
+                await connector.execute_query_one_async(backend)
+            params = {**connector_params("default"), "autocommit": True}
+            async with await AsyncConnection.connect(**params) as admin:
+                ended = await admin.execute(
+                    "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+                    [django_backend],
+                )
+                ended_pids = {pid for pid, _ in await ended.fetchall()}
+            await asyncio.sleep(0.2)  # the ends reach the kept connections' sockets
+            after = await connector.execute_query_one_async(backend)
+        finally:
+            await connector.close_async()
+        return ended_pids, after["pid"]
+
+    ended_pids, later_pid = in_a_thread(asyncio.run, main=three_statements_then_one_after_an_end())
+    for trace in traces:
+        trace.close()
+    sent = [
+        line.split("\t")[3].strip()
+        for trace in traces
+        for line in Path(trace.name).read_text().splitlines()
+        if line.split("\t")[0] == "F" and line.split("\t")[2] in ("Query", "Parse")
+    ]
+
+    # Four statements went to the server, nothing else: no check among them.
+    assert len(sent) == 4 and all("pg_backend_pid" in statement for statement in sent)
+    # No connection the server ended was handed out again.
+    assert ended_pids and later_pid not in ended_pids
