@@ -28,7 +28,7 @@ from procrastinate.tasks import Task
 from psycopg import AsyncConnection, OperationalError
 from psycopg_pool import AsyncConnectionPool
 
-from pilaro_site.postgresql import ended
+from common.connections import ended
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def worker_connector() -> psycopg_connector.PsycopgConnector:
     its own SQL functions, atomic by itself. The pool's connections open a transaction for
     each otherwise: BEGIN and COMMIT around every statement. The pool still checks a
     connection before handing it out, so that a restarted database is survived, but by
-    looking at its socket (pilaro_site/postgresql), where procrastinate's check sends an
+    looking at its socket (common/connections.py), where procrastinate's check sends an
     empty query each time. Round trips per job on the queue's side: twelve before, two now
     (take it, finish it; docs/performance.md).
     """

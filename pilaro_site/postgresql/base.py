@@ -1,11 +1,11 @@
-"""Django's PostgreSQL backend, its kept connections checked without a query (see the
-package: a round trip saved on every request that touches the database)."""
+"""Django's PostgreSQL backend, its kept connections checked without a query
+(common/connections.py: a round trip saved on every request that touches the database)."""
 
 from __future__ import annotations
 
 from django.db.backends.postgresql import base
 
-from pilaro_site.postgresql import ended
+from common.connections import ended
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
