@@ -18,13 +18,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from contacts.audit import audit
 from contacts.calendar import callback_due
 from contacts.intake import confirmation, notifications
-from contacts.intake.submission import Submission, store_enquiry
+from contacts.intake.submission import Submission, replayed, store_enquiry
 from contacts.models import AuditAction, Enquiry, EnquiryStatus
 from contacts.restricted import lock_unrestricted
 from contacts.retention.rules import quarantine_retention_date, retention_date_expression
@@ -69,17 +69,22 @@ def hold(
     Raises QuarantineFull, storing nothing, when CONTACTS_QUARANTINE_MAX_PER_HOUR posts
     received in the last hour are in quarantine already."""
     now = received_at or timezone.now()
-    with transaction.atomic():
-        _lock_the_count()
-        if _held_in_the_hour_before(now) >= settings.CONTACTS_QUARANTINE_MAX_PER_HOUR:
-            raise QuarantineFull
-        enquiry = store_enquiry(
-            submission,
-            now=now,
-            status=EnquiryStatus.QUARANTINE,
-            quarantine_reason=reason,
-            retain_until=quarantine_retention_date(now),
-        )
+    try:
+        with transaction.atomic():
+            _lock_the_count()
+            if _held_in_the_hour_before(now) >= settings.CONTACTS_QUARANTINE_MAX_PER_HOUR:
+                raise QuarantineFull
+            enquiry = store_enquiry(
+                submission,
+                now=now,
+                status=EnquiryStatus.QUARANTINE,
+                quarantine_reason=reason,
+                retain_until=quarantine_retention_date(now),
+            )
+    except IntegrityError:
+        if not replayed(submission):
+            raise
+        enquiry = None
     if enquiry is not None:
         logger.info("Enquiry #%s held in quarantine", enquiry.pk)
     return enquiry

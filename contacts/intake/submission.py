@@ -58,66 +58,78 @@ def submit_enquiry(
     `received_at` is for made-up enquiries (demo, tests); the form leaves it to now.
     """
     now = received_at or timezone.now()
-    with transaction.atomic():
-        enquiry = store_enquiry(
-            submission,
-            now=now,
-            retain_until=retention_date(now, now),
-            callback_due_at=callback_due(now),  # the promise (contacts/calendar.py)
-        )
-        if enquiry is not None:
-            notifications.queue(enquiry_id=enquiry.pk, now=now)
-            if submission.consents.get(ConsentPurpose.MARKETING):  # no query when unticked
-                confirmation.ask(enquiry_id=enquiry.pk)
+    try:
+        with transaction.atomic():
+            enquiry = store_enquiry(
+                submission,
+                now=now,
+                retain_until=retention_date(now, now),
+                callback_due_at=callback_due(now),  # the promise (contacts/calendar.py)
+            )
+            if enquiry is not None:
+                notifications.queue(enquiry_id=enquiry.pk, now=now)
+                if submission.consents.get(ConsentPurpose.MARKETING):  # none when unticked
+                    confirmation.ask(enquiry_id=enquiry.pk)
+    except IntegrityError:
+        if not replayed(submission):
+            raise
+        enquiry = None
     if enquiry is not None:
         logger.info("Enquiry #%s stored", enquiry.pk)
     return enquiry
 
 
+def replayed(submission: Submission) -> bool:
+    """After the transaction storing a form's enquiry failed on a unique constraint: was it
+    a replay of a form whose enquiry is stored (its nonce taken)? Then that transaction is
+    rolled back whole and nothing more is stored; otherwise the error is a fault.
+
+    Asked after the rollback rather than caught in a savepoint around the enquiry's row: a
+    savepoint is two round trips more on every post (docs/performance.md). Before that row
+    the transaction writes nothing of the replay's own (at most the notice version's row,
+    recorded on its first use, which the next post records again)."""
+    return Enquiry.objects.filter(form_nonce=submission.nonce).exists()
+
+
 def store_enquiry(submission: Submission, *, now: dt.datetime, **fields) -> Enquiry | None:
     """The enquiry received at `now`, with `fields` (its retention, status, ...), and its
     consent rows, in the caller's transaction: what the inbox and the quarantine
-    (contacts/intake/quarantine.py) share. None when the form's nonce was used already:
-    nothing is stored then."""
+    (contacts/intake/quarantine.py) share. None when the form was posted before and its
+    enquiry erased since; a form whose enquiry is stored raises the unique constraint's
+    IntegrityError: the caller's transaction is then rolled back and `replayed` says so."""
     notice_version = NoticeVersion.objects.for_notice(submission.notice)
     if ErasureRecord.objects.filter(nonce_key=nonce_key(submission.nonce)).exists():
         # The same form posted again after its enquiry was erased: its nonce is free in
         # the enquiry table again, but it was used. A replay stores nothing.
         return None
-    try:
-        with transaction.atomic():  # a savepoint: a replay undoes only this
-            enquiry = Enquiry.objects.create(
-                name=submission.name,
-                company=submission.company,
-                # The canonical form (common/emails.py): what every comparison uses.
-                email=normalised_email(submission.email),
-                phone=submission.phone,
-                message=submission.message,
-                received_at=now,
-                last_activity_at=now,
-                notice_version=notice_version,
-                information_text=submission.information_text,
-                form_location=submission.location,
-                form_nonce=submission.nonce,
-                **fields,
-            )
-            Consent.objects.bulk_create(
-                Consent(
-                    enquiry=enquiry,
-                    purpose=purpose,
-                    given=submission.consents[purpose],
-                    label_text=label_text,
-                    given_at=now,
-                    notice_version=notice_version,
-                    # Double opt-in: in force once the address's owner confirms it.
-                    confirm_by=confirmation.confirm_by(now)
-                    if purpose == ConsentPurpose.MARKETING and submission.consents[purpose]
-                    else None,
-                )
-                for purpose, label_text in submission.labels.items()
-            )
-    except IntegrityError:
-        if Enquiry.objects.filter(form_nonce=submission.nonce).exists():
-            return None
-        raise
+    enquiry = Enquiry.objects.create(
+        name=submission.name,
+        company=submission.company,
+        # The canonical form (common/emails.py): what every comparison uses.
+        email=normalised_email(submission.email),
+        phone=submission.phone,
+        message=submission.message,
+        received_at=now,
+        last_activity_at=now,
+        notice_version=notice_version,
+        information_text=submission.information_text,
+        form_location=submission.location,
+        form_nonce=submission.nonce,
+        **fields,
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            enquiry=enquiry,
+            purpose=purpose,
+            given=submission.consents[purpose],
+            label_text=label_text,
+            given_at=now,
+            notice_version=notice_version,
+            # Double opt-in: in force once the address's owner confirms it.
+            confirm_by=confirmation.confirm_by(now)
+            if purpose == ConsentPurpose.MARKETING and submission.consents[purpose]
+            else None,
+        )
+        for purpose, label_text in submission.labels.items()
+    )
     return enquiry

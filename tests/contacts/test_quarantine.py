@@ -237,6 +237,18 @@ def test_a_replayed_post_stores_nothing_more(client, fast):
     assert Enquiry.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_form_held_once_is_held_once_even_posted_again_with_room_left(settings):
+    settings.CONTACTS_QUARANTINE_MAX_PER_HOUR = 5
+    same = submission()
+
+    first = quarantine.hold(submission=same, reason=REASON)
+    again = quarantine.hold(submission=same, reason=REASON)
+
+    assert first is not None and again is None
+    assert Enquiry.objects.count() == 1
+
+
 @pytest.mark.django_db
 def test_an_invalid_fast_post_is_shown_its_errors_and_not_kept(client, fast):
     shown, data = fast(consent_enquiry=None, email="kari@")
