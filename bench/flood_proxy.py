@@ -58,6 +58,8 @@ def _flooded(bench, proxy: TlsProxy, rate: int, sources: int, users: int) -> dic
         "bot_posts": sum(bots["statuses"].values()),
         "bot_statuses": bots["statuses"],
         "bot_errors": bots["errors"],
+        "generator_cpu_seconds": bots["cpu_seconds"],
+        "generator_seconds": seconds + 1,
     }
 
 

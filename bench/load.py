@@ -1,4 +1,4 @@
-"""Load generators that need a fresh form for every request: async HTTP with aiohttp.
+"""Load generators that need a fresh form for every request: async HTTP on bench/client.py.
 
 Static reading load comes from wrk (bench/run.py); this module drives what wrk cannot:
 GET a form, read its tokens, POST it, as many virtual visitors at once.
@@ -23,13 +23,12 @@ import asyncio
 import json
 import random
 import re
-import socket
 import ssl
 import sys
 import time
 from dataclasses import dataclass, field
 
-import aiohttp
+from bench.client import Connection
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -70,12 +69,18 @@ def _address() -> str:
     return f"198.18.{random.randint(0, 255)}.{random.randint(1, 254)}"  # noqa: S311
 
 
-class Visitor:
-    """One browser: its own cookies (kept by hand: the site marks them Secure, this is
-    plain HTTP on loopback) and its own client address."""
+ERRORS = (TimeoutError, OSError, asyncio.IncompleteReadError)  # not MarkupMissing: that stops
 
-    def __init__(self, session: aiohttp.ClientSession, base: str) -> None:
-        self.session, self.base = session, base
+
+class Visitor:
+    """One browser on a connection of its own: its own cookies (kept by hand: the site marks
+    them Secure, this is plain HTTP on loopback) and its own client address."""
+
+    def __init__(
+        self, base: str, source: str | None = None, context: ssl.SSLContext | None = None
+    ) -> None:
+        self.base = base
+        self.connection = Connection(base, source, context)
         self.cookies: dict[str, str] = {}
         self.address = _address()
 
@@ -87,17 +92,14 @@ class Visitor:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return headers
 
-    def _keep(self, response: aiohttp.ClientResponse) -> None:
-        for header in response.headers.getall("Set-Cookie", []):
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
+    def close(self) -> None:
+        self.connection.close()
 
     async def form(self) -> dict[str, str]:
-        async with self.session.get(self.base + "/kontakt/", headers=self._headers()) as r:
-            html = await r.text()
-            self._keep(r)
+        response = await self.connection.get("/kontakt/", self._headers())
+        self.cookies |= response.cookies
         return {
-            **form_tokens(html),
+            **form_tokens(response.text()),
             "name": "Kari Nordmann",
             "email": f"kari.{random.randint(1, 10**9)}@example.no",  # noqa: S311
             "phone": "91234567",
@@ -106,17 +108,12 @@ class Visitor:
         }
 
     async def fetch(self, path: str) -> int:
-        async with self.session.get(self.base + path, headers=self._headers()) as r:
-            await r.read()
-            return r.status
+        return (await self.connection.get(path, self._headers())).status
 
     async def post(self, data: dict[str, str]) -> int:
-        async with self.session.post(
-            self.base + "/kontakt/", data=data, headers=self._headers(), allow_redirects=False
-        ) as r:
-            await r.read()
-            self._keep(r)
-            return r.status
+        response = await self.connection.post("/kontakt/", data, self._headers())
+        self.cookies |= response.cookies
+        return response.status
 
 
 def source_address(index: int) -> str:
@@ -124,42 +121,34 @@ def source_address(index: int) -> str:
     return f"127.0.0.{2 + index}"
 
 
-def _connector(limit: int, source: str | None, cafile: str | None) -> aiohttp.TCPConnector:
-    return aiohttp.TCPConnector(
-        limit=limit,
-        local_addr=(source, 0) if source else None,
-        family=socket.AF_INET if source else 0,
-        ssl=ssl.create_default_context(cafile=cafile) if cafile else True,
-    )
+def _context(cafile: str | None) -> ssl.SSLContext | None:
+    """One TLS context for every connection of a run (building one reads the CA file)."""
+    return ssl.create_default_context(cafile=cafile) if cafile else None
 
 
 async def _run(
     base: str, users: int, seconds: float, visit, sources: int = 0, cafile: str | None = None
 ) -> Tally:
     """`users` visitors at once until `seconds` have passed; with `sources`, the visitors
-    take turns among that many source addresses (one connection pool each)."""
+    take turns among that many source addresses."""
     tally = Tally()
     deadline = time.monotonic() + seconds
-    pools = [
-        aiohttp.ClientSession(
-            connector=_connector(-(-users // sources), source_address(i), cafile)
-        )
-        for i in range(sources)
-    ] or [aiohttp.ClientSession(connector=_connector(users, None, cafile))]
+    context = _context(cafile)
 
     async def user(index: int) -> None:
-        visitor = Visitor(pools[index % len(pools)], base)
-        while time.monotonic() < deadline:
-            try:
-                await visit(visitor, tally)
-            except (TimeoutError, aiohttp.ClientError):  # not MarkupMissing: that stops
-                tally.errors += 1
+        source = source_address(index % sources) if sources else None
+        visitor = Visitor(base, source, context)
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    await visit(visitor, tally)
+                except ERRORS:
+                    visitor.close()
+                    tally.errors += 1
+        finally:
+            visitor.close()
 
-    try:
-        await asyncio.gather(*(user(i) for i in range(users)))
-    finally:
-        for pool in pools:
-            await pool.close()
+    await asyncio.gather(*(user(i) for i in range(users)))
     return tally
 
 
@@ -219,21 +208,22 @@ def paced(
 
     async def trickle() -> Tally:
         tally = Tally()
-        async with aiohttp.ClientSession() as session:
 
-            async def visitor(index: int) -> None:
-                await asyncio.sleep(index / rate)
-                visitor = Visitor(session, base)
-                visitor.address = address or visitor.address
-                try:
-                    if get:
-                        tally.count(await visitor.fetch(get))
-                    else:
-                        await _submit(visitor, tally, honeypot=honeypot)
-                except (TimeoutError, aiohttp.ClientError):
-                    tally.errors += 1
+        async def visitor(index: int) -> None:
+            await asyncio.sleep(index / rate)
+            visitor = Visitor(base)
+            visitor.address = address or visitor.address
+            try:
+                if get:
+                    tally.count(await visitor.fetch(get))
+                else:
+                    await _submit(visitor, tally, honeypot=honeypot)
+            except ERRORS:
+                tally.errors += 1
+            finally:
+                visitor.close()
 
-            await asyncio.gather(*(visitor(i) for i in range(count)))
+        await asyncio.gather(*(visitor(i) for i in range(count)))
         return tally
 
     return asyncio.run(trickle())
@@ -273,7 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     except MarkupMissing as error:
         print(f"bench.load: {error}", file=sys.stderr)
         return 1
-    print(json.dumps({"statuses": tally.statuses, "errors": tally.errors}))
+    # Its own CPU, start-up included: it shares the cores with what it measures.
+    cpu = round(time.process_time(), 3)
+    print(json.dumps({"statuses": tally.statuses, "errors": tally.errors, "cpu_seconds": cpu}))
     return 0
 
 

@@ -367,6 +367,8 @@ class Bench:
             "bot_posts": sum(bots["statuses"].values()),
             "bot_statuses": bots["statuses"],
             "bot_errors": bots["errors"],
+            "generator_cpu_seconds": bots["cpu_seconds"] + persons["cpu_seconds"],
+            "generator_seconds": seconds + 1,
             "valid_posts": persons["statuses"].get("303", 0),
             "valid_errors": persons["errors"],
             "valid_stored": stored,

@@ -340,6 +340,23 @@ def _form_rate(r: dict) -> str:
     return f"{r['form']['submissions_per_second']:.0f}/s{beside}"
 
 
+def _generator_share(node: dict, cores: int) -> float:
+    return node["generator_cpu_seconds"] / (node["generator_seconds"] * cores)
+
+
+def _generators(r: dict) -> str:
+    """The flood generators' own CPU, as a share of the machine's cores for as long as
+    they ran: taken from the reading they disturb, though no server pays it."""
+    cores, proxied = r["machine"]["cores"], r.get("flood_proxy", {})
+    shares = [f"{_generator_share(r['flood'], cores):.0%} direct"]
+    shares += [
+        f"{_generator_share(proxied[name], cores):.0%} {label}"
+        for name, label in (("one_client", "nginx one client"), ("many_clients", "100 clients"))
+        if name in proxied
+    ]
+    return ", ".join(shares) + " of the cores"
+
+
 FIGURES = [
     Figure("form_rate", "form submissions/s, worker sending", _form_rate),
     Figure("form_p99", "form p99 (per request)", lambda r: f"{r['form']['p99_ms']:.1f} ms"),
@@ -353,6 +370,7 @@ FIGURES = [
     Figure("mail_latency_form_load", "stored → mail server, during form load",
            lambda r: _latency(r["form"]["mail"])),
     Figure("mail_rate_form_load", "worker sending, form load", _sending),
+    Figure("flood_generators", "flood: the bots' generator's own CPU", _generators),
 ]  # fmt: skip
 
 
