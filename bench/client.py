@@ -3,10 +3,10 @@ visitor, and only what the bench's visitors send and read.
 
 Why not aiohttp, which the generators used before: the flood's generator shares the two
 cores with the server it measures, so its own CPU is taken from the reading it is meant to
-disturb only by the site's cost. aiohttp spent about 1.5 ms of CPU per request there (its
-session, connector, cookie jar and timers, for each of the 200 requests a second), 14 %
-of the machine during the direct flood; this client spends a fraction of that
-(docs/performance.md, "The flood's own generator"). It keeps nothing a bench visitor does
+disturb only by the site's cost. With aiohttp the generator spent about 1.5 ms of CPU
+per request there (its import at start-up, then its session and connector for each of the
+200 requests a second), 14 % of the machine during the direct flood; with this client,
+about half of that (docs/performance.md, "The flood's own generator"). It keeps nothing a bench visitor does
 not need: no redirects followed, no proxy, no compression (it never asks for it), no
 HTTP/2, cookies by name only.
 
