@@ -76,6 +76,21 @@ MAIL_QUIET_SECONDS = 15
 PURGE_TIMEOUT_SECONDS = 1800
 
 
+# How fast the machine is, beside the figures: the CPU figures of one unchanged path have
+# doubled from one day to the next on this shared machine (docs/performance.md, run E),
+# and a report that does not say so cannot be compared with another.
+LOOP_ADDITIONS = 20_000_000
+
+
+def loop_seconds(additions: int) -> float:
+    """Wall-clock seconds for LOOP_ADDITIONS additions in a Python loop, timed over
+    `additions` of them: what the machine gives one process now, others' load included."""
+    started, total = time.perf_counter(), 0
+    for number in range(additions):
+        total += number
+    return (time.perf_counter() - started) * LOOP_ADDITIONS / additions
+
+
 @dataclass(frozen=True)
 class Plan:
     read_seconds: float
@@ -89,18 +104,19 @@ class Plan:
     purge_large: int
     cost_posts: int  # each kind of post measured alone (bench/cost.py), paced at cost_rate
     cost_rate: float
+    loop_additions: int  # the machine's speed: a Python loop this long, before and after
     # gunicorn's workers, unless GUNICORN_WORKERS says; None: gunicorn.conf.py's default.
     gunicorn_workers: int | None = None
 
 
-FULL = Plan(10, 15, 10, 50, 5, 100_000, 200, 100_000, 1_000_000, 200, 40)
+FULL = Plan(10, 15, 10, 50, 5, 100_000, 200, 100_000, 1_000_000, 200, 40, LOOP_ADDITIONS)
 # The form phase posts until a second before its end, on os.time()'s whole seconds: its
 # posting window is between form_seconds - 2 and form_seconds - 1 seconds long, so a
 # smoke run needs 3 for a window of at least one second (with 2 it could be 10 ms, and
 # a loaded machine then stored nothing to check).
 # One gunicorn worker: the smoke run starts gunicorn several times, and its figures mean
 # nothing; each worker more is a second of CPU a start, in a test suite short of CPU.
-SMOKE = Plan(1, 3, 1.5, 10, 10, 2_000, 10, 500, 5_000, 10, 10, gunicorn_workers=1)
+SMOKE = Plan(1, 3, 1.5, 10, 10, 2_000, 10, 500, 5_000, 10, 10, 1_000_000, gunicorn_workers=1)
 
 
 def log(message: str) -> None:
@@ -511,6 +527,7 @@ def fresh_database(url: str) -> None:
 
 def measure(bench: Bench, smoke: bool) -> dict:
     """Every measurement, in order; every server stopped when it returns or fails."""
+    loop_before = loop_seconds(bench.plan.loop_additions)
     try:
         bench.prepare()
         results = {
@@ -536,6 +553,10 @@ def measure(bench: Bench, smoke: bool) -> dict:
         }
         bench.stop_all()
         results["purge"] = bench.purge()
+        results["machine"]["loop_seconds"] = {
+            "before": loop_before,
+            "after": loop_seconds(bench.plan.loop_additions),
+        }
     finally:
         bench.stop_all()
         shutil.rmtree(bench.twins, ignore_errors=True)

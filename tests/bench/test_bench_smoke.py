@@ -59,6 +59,7 @@ def test_the_smoke_run_prints_the_table_and_no_traceback(smoke):
     result, report = smoke
 
     assert report["mode"] == "smoke"
+    assert all(seconds > 0 for seconds in report["machine"]["loop_seconds"].values())
     assert "Traceback" not in result.stdout + result.stderr
     for row in [*targets.TARGETS, *targets.FIGURES]:
         assert row.label in result.stdout

@@ -12,6 +12,7 @@ import asyncio
 import pytest
 
 from bench.client import Connection, ProtocolError
+from tests.concurrency import in_a_thread
 
 CHUNKED = (
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
@@ -32,6 +33,11 @@ async def _request(reader: asyncio.StreamReader) -> bytes:
     return head
 
 
+def run(scenario) -> object:
+    """asyncio.run in a thread of its own (tests/concurrency.py says why)."""
+    return in_a_thread(asyncio.run, main=scenario)
+
+
 async def scripted(answers: list[bytes], close_after_each: bool = False):
     """A server answering its script in order; with close_after_each, it closes every
     connection after one answer without saying so (as a server past its keep-alive)."""
@@ -39,7 +45,7 @@ async def scripted(answers: list[bytes], close_after_each: bool = False):
     script = iter(answers)
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        accepted.append(writer)
+        accepted.append(asyncio.current_task())
         try:
             while True:
                 heads.append(await _request(reader))
@@ -54,20 +60,26 @@ async def scripted(answers: list[bytes], close_after_each: bool = False):
 
     server = await asyncio.start_server(serve, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    return server, f"http://127.0.0.1:{port}", accepted, heads
+
+    async def stop() -> None:
+        """Stop listening, and wait for each connection's end (the client closed its own)."""
+        server.close()
+        await asyncio.gather(*accepted)
+
+    return stop, f"http://127.0.0.1:{port}", accepted, heads
 
 
 def test_it_reads_a_chunked_body_and_its_cookies_then_a_post_on_the_same_connection():
     async def scenario():
-        server, base, accepted, heads = await scripted([CHUNKED, LENGTH])
+        stop, base, accepted, heads = await scripted([CHUNKED, LENGTH])
         connection = Connection(base)
         page = await connection.get("/kontakt/", {"X-Forwarded-For": "198.18.0.1"})
         posted = await connection.post("/kontakt/", {"name": "Kari Nordmann"}, {})
         connection.close()
-        server.close()
+        await stop()
         return page, posted, len(accepted), heads
 
-    page, posted, connections, heads = asyncio.run(scenario())
+    page, posted, connections, heads = run(scenario())
 
     assert (page.status, page.body) == (200, b"hello, world")
     assert page.cookies == {"csrftoken": "abc", "sid": "1"}
@@ -80,26 +92,28 @@ def test_it_reads_a_chunked_body_and_its_cookies_then_a_post_on_the_same_connect
 
 def test_it_opens_a_new_connection_after_the_server_closed_one_with_or_without_a_word():
     async def scenario(answers, close_after_each):
-        server, base, accepted, _ = await scripted(answers, close_after_each)
+        stop, base, accepted, _ = await scripted(answers, close_after_each)
         connection = Connection(base)
         bodies = [(await connection.get("/", {})).body for _ in answers]
         connection.close()
-        server.close()
+        await stop()
         return bodies, len(accepted)
 
     # Connection: close, and a body that ends with the connection.
-    assert asyncio.run(scenario([CLOSE, TO_THE_END], False)) == ([b"ok", b"all of it"], 2)
+    assert run(scenario([CLOSE, TO_THE_END], False)) == ([b"ok", b"all of it"], 2)
     # Closed without a word after each answer: the next request is sent again, once.
-    assert asyncio.run(scenario([LENGTH, LENGTH, LENGTH], True)) == ([b"", b"", b""], 3)
+    assert run(scenario([LENGTH, LENGTH, LENGTH], True)) == ([b"", b"", b""], 3)
 
 
 def test_an_answer_that_is_not_http_is_an_error_the_generators_count():
     async def scenario():
-        server, base, _, _ = await scripted([NOT_HTTP])
+        stop, base, _, _ = await scripted([NOT_HTTP])
+        connection = Connection(base)
         try:
-            await Connection(base).get("/", {})
+            await connection.get("/", {})
         finally:
-            server.close()
+            connection.close()
+            await stop()
 
     with pytest.raises(ProtocolError, match="not an HTTP status line"):
-        asyncio.run(scenario())
+        run(scenario())
