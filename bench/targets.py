@@ -370,7 +370,8 @@ FIGURES = [
     Figure("mail_latency_form_load", "stored → mail server, during form load",
            lambda r: _latency(r["form"]["mail"])),
     Figure("mail_rate_form_load", "worker sending, form load", _sending),
-    Figure("flood_generators", "flood: the bots' generator's own CPU", _generators),
+    Figure("flood_generators", "flood: its generators' own CPU (bots; direct, people too)",
+           _generators),
     Figure("machine_loop", "machine: a Python loop of 20M additions, before / after the run",
            lambda r: "{before:.2f} s / {after:.2f} s".format(**r["machine"]["loop_seconds"])),
 ]  # fmt: skip

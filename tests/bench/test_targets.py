@@ -252,7 +252,7 @@ def test_the_table_shows_every_target_with_its_computed_verdict():
     assert rows["purge time per 100k (1M rows < 5 min)"].endswith("yes")
     assert rows["stored → mail server, during form load"].endswith("info  -")
     # The flood generators' own CPU over the cores for as long as they ran (2.2 s of 22).
-    generators = rows["flood: the bots' generator's own CPU"]
+    generators = rows["flood: its generators' own CPU (bots; direct, people too)"]
     assert "10% direct, 5% nginx one client, 5% 100 clients of the cores" in generators
     loop = rows["machine: a Python loop of 20M additions, before / after the run"]
     assert "1.23 s / 2.50 s" in loop
