@@ -71,5 +71,6 @@ def test_a_signal_reaches_the_waiting_workers_at_once(server):
     started = time.monotonic()
     server.stop()
 
-    # A worker that missed the signal's wake-up would wait out its heartbeat (15 s).
-    assert time.monotonic() - started < 5
+    # A worker that missed the signal's wake-up would wait out its heartbeat (15 s). On time,
+    # the stop has taken up to 5.2 s on a slow day with four test processes on two cores.
+    assert time.monotonic() - started < 10
