@@ -6,7 +6,9 @@ limit (the production default), a minimum fill time and the quarantine's cap.
 The flood is bench.load's `spam` at the direct flood's rate, from one client (one source
 address: nginx refuses most of its posts) and from 100 (an address each: each within
 nginx's burst, so all reach the app). Reading is wrk through nginx from 127.0.0.1, which
-posts nothing, against the same reading without a flood, measured first.
+posts nothing, against the same reading without a flood, half just before the flood and
+half just after it (bench/wrk.py `bracket`): three windows without a flood, the middle one
+shared by the two floods.
 """
 
 from __future__ import annotations
@@ -70,12 +72,20 @@ def measure(bench, rate: int, quarantine_cap: int) -> dict:
         return {"skipped": "nginx is not installed (make proxy)"}
     bench.start(**proxied_env(quarantine_cap))
     with TlsProxy(f"127.0.0.1:{bench.port}") as proxy:
-        unloaded = wrk.reading(proxy.base + PAGE, bench.plan.flood_seconds)
-        results: dict = {"unloaded": unloaded}
+        half = bench.plan.flood_seconds / 2
+        before = wrk.reading(proxy.base + PAGE, half)
+        results: dict = {}
         for name, sources, users in FLOODS:
             flooded = _flooded(bench, proxy, rate, sources, users)
+            after = wrk.reading(proxy.base + PAGE, half)
+            unloaded = wrk.bracket(before, after)
             rps = flooded["loaded"]["requests_per_second"]
-            results[name] = {**flooded, "ratio": rps / unloaded["requests_per_second"]}
+            results[name] = {
+                **flooded,
+                "unloaded": unloaded,
+                "ratio": rps / unloaded["requests_per_second"],
+            }
+            before = after
             print(f"[bench] flood through nginx, {name}: {results[name]['ratio']:.2f} of "
                   f"{unloaded['requests_per_second']:.0f}/s, bots {flooded['bot_statuses']}",
                   file=sys.stderr)  # fmt: skip

@@ -258,15 +258,18 @@ class Bench:
         self.start()  # WhiteNoise reads STATIC_ROOT when it starts
 
     def reading(self) -> dict:
+        """Each page against its static twin, read half before and half after it."""
         log("reading: pages against their static twins")
         results = {}
         twins = f"{self.base}/static/{self.twins.name}"
+        half = self.plan.read_seconds / 2
         for name, page, twin in (
             ("personvern", "/personvern/", f"{twins}/personvern.html"),
             ("home", "/", f"{twins}/home.html"),
         ):
+            before = wrk.reading(twin, half)
             measured = wrk.reading(self.base + page, self.plan.read_seconds)
-            static = wrk.reading(twin, self.plan.read_seconds)
+            static = wrk.bracket(before, wrk.reading(twin, half))
             results[name] = {
                 "page": measured,
                 "static": static,
@@ -355,7 +358,8 @@ class Bench:
         log("flood: reading while bots post (honeypot and too fast)")
         seconds = self.plan.flood_seconds
         self.start(PILARO_MIN_FILL_SECONDS="2", PILARO_QUARANTINE_MAX_PER_HOUR=str(QUARANTINE_CAP))
-        unloaded = wrk.reading(self.base + "/personvern/", seconds)
+        # Unloaded, half before the flood and half after it (wrk.bracket).
+        unloaded_before = wrk.reading(self.base + "/personvern/", seconds / 2)
         before = self.inbox()[0][0]
         spam = [
             "spam",
@@ -372,6 +376,8 @@ class Bench:
             time.sleep(0.5)
             loaded = wrk.reading(self.base + "/personvern/", seconds)
             bots, persons = bots_running.result(), persons_running.result()
+        unloaded_after = wrk.reading(self.base + "/personvern/", seconds / 2)
+        unloaded = wrk.bracket(unloaded_before, unloaded_after)
         # The people's posts, in the inbox; the bots' valid ones are in quarantine.
         stored = self.inbox()[0][0] - before
         quarantined = self.sql(QUARANTINED)[0][0]

@@ -185,7 +185,7 @@ def _proxy_flood_text(name: str) -> Callable[[dict], str]:
         node = r.get("flood_proxy", {})
         if name not in node:
             return node.get("skipped", "not measured")
-        loaded, unloaded = node[name]["loaded"], node["unloaded"]
+        loaded, unloaded = node[name]["loaded"], node[name]["unloaded"]
         refused = node[name]["bot_statuses"].get("429", 0)
         return (
             f"{node[name]['ratio']:.2f} ({loaded['requests_per_second']:.0f} vs "

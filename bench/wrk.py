@@ -90,3 +90,27 @@ def form(base: str, seconds: int) -> dict:
         "p50_ms": latency["50"],
         "p99_ms": latency["99"],
     }
+
+
+def bracket(before: dict, after: dict) -> dict:
+    """A reference reading taken in two windows, one just before the measured reading and
+    one just after it (each half as long), as one: the mean of their rates and of their
+    percentiles, the sum of their non-2xx answers, and both windows as measured.
+
+    The machine's speed drifts within a run (the same page read at 3,100 and at 4,076
+    requests a second a few minutes apart, one full run of this session); a reference
+    measured only before or only after the reading it divides takes the drift into the
+    ratio. Around it, a steady drift cancels."""
+    windows = (before, after)
+
+    def mean(key: str) -> float | None:
+        values = [window[key] for window in windows]
+        return None if None in values else sum(values) / len(values)
+
+    return {
+        "requests_per_second": mean("requests_per_second"),
+        "p50_ms": mean("p50_ms"),
+        "p99_ms": mean("p99_ms"),
+        "non_2xx": before["non_2xx"] + after["non_2xx"],
+        "windows": [before, after],
+    }

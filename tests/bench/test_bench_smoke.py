@@ -158,5 +158,22 @@ def test_the_flood_went_through_nginx_s_limit_from_one_address_and_past_it_from_
     assert one["bot_statuses"].get("303", 0) <= 20 + 3  # and 0.5/s over the phase
     # A hundred addresses: each within its burst, so the posts reach the app.
     assert many["bot_statuses"].get("303", 0) > one["bot_statuses"].get("303", 0)
-    assert node["unloaded"]["non_2xx"] == 0
     assert one["loaded"]["non_2xx"] == many["loaded"]["non_2xx"] == 0
+    # Each flood's reading without one, half before and half after it: the window after
+    # the first is the one before the second.
+    for flood in (one, many):
+        assert flood["unloaded"]["non_2xx"] == 0
+        assert len(flood["unloaded"]["windows"]) == 2
+    assert one["unloaded"]["windows"][1] == many["unloaded"]["windows"][0]
+
+
+def test_every_reference_reading_was_taken_around_what_it_divides(smoke):
+    """A static twin's reading and the flood's unloaded one: a window before, one after."""
+    _, report = smoke
+
+    references = [report["reading"][name]["static"] for name in ("home", "personvern")]
+    for reference in [*references, report["flood"]["unloaded"]]:
+        before, after = reference["windows"]
+        assert before["requests_per_second"] > 0 and after["requests_per_second"] > 0
+        mean = (before["requests_per_second"] + after["requests_per_second"]) / 2
+        assert reference["requests_per_second"] == pytest.approx(mean)
