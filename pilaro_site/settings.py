@@ -102,7 +102,8 @@ MIDDLEWARE = [
     # Bodies bounded before anything reads them, whatever their encoding.
     "pilaro_site.middleware.bounded_body",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the one policy built once (pilaro_site/csp.py).
+    "pilaro_site.csp.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # The callback form's bot posts (hidden field filled; too fast with the hour's
     # quarantine full): answered here, before anything costly (contacts/intake/edge.py).

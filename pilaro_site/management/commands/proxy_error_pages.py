@@ -32,7 +32,7 @@ PAGES = {
 # The middleware that sets the security headers, outermost first, as in MIDDLEWARE.
 HEADER_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "pilaro_site.csp.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
