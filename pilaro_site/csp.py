@@ -8,8 +8,8 @@ file costs Django here (in process: 102 µs for the file before, 69 after;
 docs/performance.md, run I).
 
 `CSPMiddleware` hands a response to django-csp's own code whenever anything could make
-its policy differ (a nonce drawn, a decorator's config on the response, DEBUG's error
-pages); otherwise it sets the headers that django-csp would set, built by django-csp's
+its policy differ (a nonce drawn, a decorator's config on the response) and always under
+DEBUG (whose error pages django-csp leaves without the header); otherwise it sets the headers that django-csp would set, built by django-csp's
 `build_policy` once per settings (a test's `override_settings` builds them again).
 """
 
