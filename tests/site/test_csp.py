@@ -14,13 +14,13 @@ from pilaro_site.csp import CSPMiddleware
 HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 
-def _answer(middleware_class, path="/", *, nonce=False, **marks):
+def _answer(middleware_class, path="/", *, nonce=False, status=200, **marks):
     """The CSP headers `middleware_class` puts on a response of a view that sets `marks`
     (django-csp's decorators' attributes) and, with `nonce`, uses the request's nonce."""
     request = RequestFactory().get(path)
 
     def view(request):
-        response = HttpResponse("ok")
+        response = HttpResponse("ok", status=status)
         if nonce:
             response.content = str(request.csp_nonce).encode()
         for name, value in marks.items():
@@ -57,6 +57,15 @@ def test_each_response_gets_what_django_csp_would_give_it(report_only, marks, pa
     theirs, _, _ = _answer(DjangoCSPMiddleware, path, **marks)
 
     assert ours == theirs
+
+
+def test_under_debug_an_error_page_goes_without_the_header_as_with_django_csp(settings):
+    settings.DEBUG = True
+
+    ours, _, _ = _answer(CSPMiddleware, status=404)
+    theirs, _, _ = _answer(DjangoCSPMiddleware, status=404)
+
+    assert ours == theirs == {header: None for header in HEADERS}
 
 
 def test_a_view_that_uses_the_nonce_gets_it_in_the_header(settings):
