@@ -9,8 +9,9 @@ docs/performance.md, run I).
 
 `CSPMiddleware` hands a response to django-csp's own code whenever anything could make
 its policy differ (a nonce drawn, a decorator's config on the response) and always under
-DEBUG (whose error pages django-csp leaves without the header); otherwise it sets the headers that django-csp would set, built by django-csp's
-`build_policy` once per settings (a test's `override_settings` builds them again).
+DEBUG (whose error pages django-csp leaves without the header); otherwise it sets the
+headers that django-csp would set, built by django-csp's `build_policy` once per settings
+(a test's `override_settings` builds them again).
 """
 
 from __future__ import annotations
