@@ -16,6 +16,7 @@ from common import limits
 from common.clients import client_key
 from contacts.intake import quarantine, submission
 from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome
+from contacts.intake.tokens import usable_token
 from contacts.models import Enquiry, FormLocation
 from pagecache import shared_page, shared_render
 
@@ -54,16 +55,16 @@ def contact(request: HttpRequest) -> HttpResponse:
         return _form_page(request, EnquiryForm(location=FormLocation.CONTACT_PAGE))
     # In order of cost, the cheapest refusal first. Before the session, the CSRF check and
     # this view (contacts/intake/edge.py): the hidden field, then a post sent too fast while
-    # the hour's quarantine is full. Here: the token's signature and age (read as the form
-    # is built), then the rate limit's write, then the fields.
-    form = EnquiryForm(request.POST)
+    # the hour's quarantine is full. Here: the token's signature and age, then the rate
+    # limit's write (both before the form is built), then the fields.
     # A post whose token cannot be used is answered with the form again (400) and uses
     # up none of the client's posts.
-    if form.token_usable and _over_the_limit(request):
+    if usable_token(request.POST) is not None and _over_the_limit(request):
         logger.warning("Callback form: rate limit reached")
         # The same page for every client over the limit: rendered once (pagecache).
         return shared_render(request, "contacts/too_many.html", status=429)
 
+    form = EnquiryForm(request.POST)
     outcome = form.outcome()
     if outcome not in (Outcome.STORE, Outcome.QUARANTINE):
         # Field errors, or a token too old to use (a fresh one is in the form): 400 either

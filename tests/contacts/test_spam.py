@@ -192,6 +192,23 @@ def test_over_the_limit_a_post_writes_nothing_more(client, fresh_form, settings)
     assert list(RateCounter.objects.values_list("hits", flat=True)) == [1]
 
 
+def test_over_the_limit_a_post_is_answered_before_the_form_is_built(
+    client, fresh_form, settings, monkeypatch
+):
+    """The token is read from the posted data and the limit counted before the form and
+    its fields are built: what a post over the limit costs is the token and the count."""
+    from contacts.intake import views
+
+    settings.CONTACTS_RATE_LIMIT = "1/m"
+    client.post("/kontakt/", fresh_form())
+    built = []
+    monkeypatch.setattr(views, "EnquiryForm", lambda *a, **k: built.append(a))
+
+    response = client.post("/kontakt/", fresh_form())
+
+    assert (response.status_code, built) == (429, [])
+
+
 def test_the_429_page_is_rendered_once_and_served_alike_to_every_client_over_the_limit(
     client, fresh_form, settings
 ):
