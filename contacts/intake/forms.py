@@ -102,8 +102,11 @@ class EnquiryForm(forms.Form):
         notice: Notice | None = None,
         location: str = "",
         preview: Notice | None = None,
+        token: tuple[FormToken | None, str | None] | None = None,
         **kwargs,
     ) -> None:
+        """`token`: `read_token`'s answer for the posted token, when the caller has read
+        it already (the view, before the rate limit); else the form reads it."""
         super().__init__(*args, **kwargs)
         # Staff previewing a draft: its token may name that draft, which is not published.
         self.preview = preview
@@ -117,7 +120,7 @@ class EnquiryForm(forms.Form):
             notice = notice or get_registry().in_force()
             self.initial["token"] = FormToken.issue(notice).sign()
         else:
-            self._read_token()
+            self._read_token(token)
             notice = self._shown_notice() or get_registry().in_force()
         self._ask_declared_consents(notice)
 
@@ -163,8 +166,8 @@ class EnquiryForm(forms.Form):
         )
         return helper
 
-    def _read_token(self) -> None:
-        self.token_data, self.token_problem = read_token(self.data.get("token", ""))
+    def _read_token(self, read: tuple[FormToken | None, str | None] | None) -> None:
+        self.token_data, self.token_problem = read or read_token(self.data.get("token", ""))
         if self.token_data is not None:
             self.fill_seconds = time.time() - self.token_data.issued_at
 

@@ -141,19 +141,12 @@ def too_fast(fill_seconds: float) -> bool:
     return fill_seconds < settings.CONTACTS_MIN_FILL_SECONDS
 
 
-def usable_token(data) -> FormToken | None:
-    """The posted form token if it can be used (signed by us, young enough, naming a
-    published version), else None. Read from the posted data alone, before the form is
-    built (the edge, and the view's rate limit); EnquiryForm.token_usable says the same of
-    a bound form."""
-    token, _ = read_token(data.get("token", ""))
-    return token if shown_notice(token) is not None else None
-
-
 def sent_too_fast(data) -> bool:
     """A usable token, issued less than CONTACTS_MIN_FILL_SECONDS ago: faster than a
-    person fills the form in (a bot's, or a browser's autofill). From the posted data
-    alone (contacts/intake/edge.py); EnquiryForm.sent_too_fast says the same of a bound
-    form."""
-    token = usable_token(data)
-    return token is not None and too_fast(time.time() - token.issued_at)
+    person fills the form in (a bot's, or a browser's autofill). Read from the posted data
+    alone, before the form is built (contacts/intake/edge.py); EnquiryForm.sent_too_fast
+    says the same of a bound form."""
+    token, _ = read_token(data.get("token", ""))
+    if shown_notice(token) is None:
+        return False
+    return too_fast(time.time() - token.issued_at)

@@ -16,7 +16,7 @@ from common import limits
 from common.clients import client_key
 from contacts.intake import quarantine, submission
 from contacts.intake.forms import FORM_TOKEN, EnquiryForm, Outcome
-from contacts.intake.tokens import usable_token
+from contacts.intake.tokens import read_token, shown_notice
 from contacts.models import Enquiry, FormLocation
 from pagecache import shared_page, shared_render
 
@@ -59,12 +59,14 @@ def contact(request: HttpRequest) -> HttpResponse:
     # limit's write (both before the form is built), then the fields.
     # A post whose token cannot be used is answered with the form again (400) and uses
     # up none of the client's posts.
-    if usable_token(request.POST) is not None and _over_the_limit(request):
+    # The token is read once, here, and handed to the form.
+    read = read_token(request.POST.get("token", ""))
+    if shown_notice(read[0]) is not None and _over_the_limit(request):
         logger.warning("Callback form: rate limit reached")
         # The same page for every client over the limit: rendered once (pagecache).
         return shared_render(request, "contacts/too_many.html", status=429)
 
-    form = EnquiryForm(request.POST)
+    form = EnquiryForm(request.POST, token=read)
     outcome = form.outcome()
     if outcome not in (Outcome.STORE, Outcome.QUARANTINE):
         # Field errors, or a token too old to use (a fresh one is in the form): 400 either

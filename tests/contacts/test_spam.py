@@ -209,6 +209,25 @@ def test_over_the_limit_a_post_is_answered_before_the_form_is_built(
     assert (response.status_code, built) == (429, [])
 
 
+def test_a_stored_post_reads_its_token_once(client, fresh_form, monkeypatch):
+    """The view reads the token for the rate limit and hands it to the form."""
+    from contacts.intake import forms, tokens, views
+
+    reads = []
+
+    def counted(raw):
+        reads.append(raw)
+        return tokens.read_token(raw)
+
+    monkeypatch.setattr(views, "read_token", counted)
+    monkeypatch.setattr(forms, "read_token", counted)
+
+    response = client.post("/kontakt/", fresh_form())
+
+    assert response.status_code == 303 and Enquiry.objects.count() == 1
+    assert len(reads) == 1
+
+
 def test_the_429_page_is_rendered_once_and_served_alike_to_every_client_over_the_limit(
     client, fresh_form, settings
 ):
